@@ -1,0 +1,306 @@
+package plan
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Position is a point in the ORIGINAL input.
+//
+// Line and Col are 1-based; Col counts characters (Unicode code points, as
+// SARIF's "unicodeCodePoints" column kind does), not bytes and not display
+// cells. Offset is the byte offset in the original, undecoded input, so a
+// GB18030 or UTF-16 file gets offsets into its own bytes.
+type Position struct {
+	Line   int `json:"line"`
+	Col    int `json:"col"`
+	Offset int `json:"offset"`
+}
+
+// Span is a half-open range [Start, End) of the original input: End is the
+// position just after the last character, as in SARIF regions.
+type Span struct {
+	Start Position `json:"start"`
+	End   Position `json:"end"`
+}
+
+// Encodings the reader recognises, as reported by inspect.
+const (
+	EncUTF8    = "UTF-8"
+	EncUTF8BOM = "UTF-8 (BOM)"
+	EncGB18030 = "GB18030"
+	EncUTF16LE = "UTF-16LE (BOM)"
+	EncUTF16BE = "UTF-16BE (BOM)"
+)
+
+// DefaultMaxBytes is the largest input read unless the caller says otherwise.
+const DefaultMaxBytes = 50 << 20
+
+// Input errors. They are wrapped with detail; test with errors.Is.
+var (
+	ErrEmpty    = errors.New("empty input")
+	ErrBinary   = errors.New("binary input, not a text document")
+	ErrEncoding = errors.New("undecodable text: neither UTF-8, UTF-16 with BOM nor GB18030")
+	ErrTooLarge = errors.New("input too large")
+)
+
+// Source is a decoded input together with everything needed to map an
+// offset in the decoded text back to the original bytes. The original bytes
+// are kept so nothing of the input is lost.
+type Source struct {
+	Name     string
+	Encoding string
+	// Text is the input decoded to UTF-8, line ends kept as written.
+	Text string
+	orig []byte
+	// lineStarts[i] is the decoded byte offset where line i+1 starts;
+	// origLineStarts[i] the same line's start in the original bytes.
+	lineStarts     []int
+	origLineStarts []int
+}
+
+// NewSource decodes data and indexes its lines. It rejects empty, binary
+// and undecodable input with a wrapped sentinel error that names the byte
+// offset of the problem.
+func NewSource(name string, data []byte) (*Source, error) {
+	if len(data) == 0 {
+		return nil, fmt.Errorf("%w", ErrEmpty)
+	}
+	s := &Source{Name: name, orig: data}
+	var err error
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		s.Encoding = EncUTF8BOM
+		if !utf8.Valid(data[3:]) {
+			return nil, fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrEncoding, firstInvalidUTF8(data[3:])+3)
+		}
+		s.Text = string(data[3:])
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		s.Encoding = EncUTF16LE
+		if data[0] == 0xFE {
+			s.Encoding = EncUTF16BE
+		}
+		s.Text, err = decodeUTF16(data[2:], data[0] == 0xFE)
+		if err != nil {
+			return nil, err
+		}
+	default:
+		if off := firstNUL(data); off >= 0 {
+			return nil, fmt.Errorf("%w: NUL byte at offset %d", ErrBinary, off)
+		}
+		if utf8.Valid(data) {
+			s.Encoding = EncUTF8
+			s.Text = string(data)
+			break
+		}
+		if off := firstInvalidGB18030(data); off >= 0 {
+			return nil, fmt.Errorf("%w: invalid byte 0x%02X at offset %d", ErrEncoding, data[off], off)
+		}
+		decoded, derr := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if derr != nil {
+			return nil, fmt.Errorf("%w: %v", ErrEncoding, derr)
+		}
+		s.Encoding = EncGB18030
+		s.Text = string(decoded)
+	}
+	if off := firstControl(s.Text); off >= 0 {
+		return nil, fmt.Errorf("%w: control character at decoded offset %d", ErrBinary, off)
+	}
+	s.index()
+	return s, nil
+}
+
+func firstNUL(b []byte) int { return bytes.IndexByte(b, 0) }
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// firstControl finds control characters that never occur in a text
+// document (everything below U+0020 except tab, LF, CR, form feed).
+func firstControl(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			return i
+		}
+	}
+	return -1
+}
+
+// gb18030Len returns the byte length of the GB18030 character at b[0], or
+// 0 when the bytes there are not a well-formed GB18030 character.
+func gb18030Len(b []byte) int {
+	c := b[0]
+	switch {
+	case c < 0x80:
+		return 1
+	case c == 0x80 || c == 0xFF:
+		return 0
+	case len(b) >= 2 && (b[1] >= 0x40 && b[1] <= 0x7E || b[1] >= 0x80 && b[1] <= 0xFE):
+		return 2
+	case len(b) >= 4 && b[1] >= 0x30 && b[1] <= 0x39 && b[2] >= 0x81 && b[2] <= 0xFE && b[3] >= 0x30 && b[3] <= 0x39:
+		return 4
+	}
+	return 0
+}
+
+func firstInvalidGB18030(b []byte) int {
+	for i := 0; i < len(b); {
+		n := gb18030Len(b[i:])
+		if n == 0 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+func decodeUTF16(b []byte, bigEndian bool) (string, error) {
+	if len(b)%2 != 0 {
+		return "", fmt.Errorf("%w: UTF-16 input has an odd number of bytes", ErrEncoding)
+	}
+	units := make([]uint16, len(b)/2)
+	for i := range units {
+		if bigEndian {
+			units[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			units[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
+		}
+	}
+	for i := 0; i < len(units); i++ {
+		u := units[i]
+		switch {
+		case u == 0:
+			return "", fmt.Errorf("%w: NUL character at offset %d", ErrBinary, 2+2*i)
+		case utf16.IsSurrogate(rune(u)):
+			if u >= 0xDC00 || i+1 >= len(units) || units[i+1] < 0xDC00 || units[i+1] > 0xDFFF {
+				return "", fmt.Errorf("%w: unpaired UTF-16 surrogate at offset %d", ErrEncoding, 2+2*i)
+			}
+			i++
+		}
+	}
+	return string(utf16.Decode(units)), nil
+}
+
+// origWidth returns the byte length in the original encoding of the
+// character that decodes to r, found at orig[off:].
+func (s *Source) origWidth(r rune, off int) int {
+	switch s.Encoding {
+	case EncGB18030:
+		return gb18030Len(s.orig[off:])
+	case EncUTF16LE, EncUTF16BE:
+		if r >= 0x10000 {
+			return 4
+		}
+		return 2
+	default:
+		return utf8.RuneLen(r)
+	}
+}
+
+func (s *Source) bomLen() int {
+	switch s.Encoding {
+	case EncUTF8BOM:
+		return 3
+	case EncUTF16LE, EncUTF16BE:
+		return 2
+	}
+	return 0
+}
+
+// index records every line start in both the decoded and the original
+// text by walking them in step once. Lines end at LF, CR LF or a lone CR.
+func (s *Source) index() {
+	s.lineStarts = []int{0}
+	o := s.bomLen()
+	s.origLineStarts = []int{o}
+	identity := s.Encoding == EncUTF8 || s.Encoding == EncUTF8BOM
+	text := s.Text
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if identity {
+			o = i + s.bomLen() + n
+		} else {
+			o += s.origWidth(r, o)
+		}
+		i += n
+		if r == '\n' || r == '\r' && (i >= len(text) || text[i] != '\n') {
+			s.lineStarts = append(s.lineStarts, i)
+			s.origLineStarts = append(s.origLineStarts, o)
+		}
+	}
+}
+
+// Original returns the input bytes exactly as read.
+func (s *Source) Original() []byte { return s.orig }
+
+// LineCount is the number of lines, counting a last line without a line end.
+func (s *Source) LineCount() int {
+	n := len(s.lineStarts)
+	if n > 1 && s.lineStarts[n-1] == len(s.Text) {
+		n--
+	}
+	return n
+}
+
+// LineStart returns the decoded offset where 1-based line n starts.
+func (s *Source) LineStart(n int) int { return s.lineStarts[n-1] }
+
+// LineText returns line n (1-based) without its line end.
+func (s *Source) LineText(n int) string {
+	start, end := s.lineBounds(n)
+	return s.Text[start:end]
+}
+
+// lineBounds returns the decoded start of line n and the offset of its line end.
+func (s *Source) lineBounds(n int) (int, int) {
+	start := s.lineStarts[n-1]
+	end := len(s.Text)
+	if n < len(s.lineStarts) {
+		end = s.lineStarts[n]
+	}
+	for end > start && (s.Text[end-1] == '\n' || s.Text[end-1] == '\r') {
+		end--
+	}
+	return start, end
+}
+
+// Pos converts a byte offset in Text into a Position in the original input.
+func (s *Source) Pos(off int) Position {
+	line := sort.Search(len(s.lineStarts), func(i int) bool { return s.lineStarts[i] > off })
+	start := s.lineStarts[line-1]
+	o := s.origLineStarts[line-1]
+	col := 1
+	identity := s.Encoding == EncUTF8 || s.Encoding == EncUTF8BOM
+	for i := start; i < off; {
+		r, n := utf8.DecodeRuneInString(s.Text[i:])
+		if !identity {
+			o += s.origWidth(r, o)
+		}
+		i += n
+		col++
+	}
+	if identity {
+		o = off + s.bomLen()
+	}
+	return Position{Line: line, Col: col, Offset: o}
+}
+
+// Span converts the decoded byte range [start, end) into a Span.
+func (s *Source) Span(start, end int) Span {
+	return Span{Start: s.Pos(start), End: s.Pos(end)}
+}

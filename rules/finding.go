@@ -1,0 +1,93 @@
+package rules
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/plancheck/plancheck/plan"
+)
+
+// Severity orders findings; higher is worse.
+type Severity int
+
+// Severities, lowest first.
+const (
+	Info Severity = iota + 1
+	Warning
+	Error
+)
+
+var severityNames = map[Severity]string{Info: "info", Warning: "warning", Error: "error"}
+
+func (s Severity) String() string {
+	if n, ok := severityNames[s]; ok {
+		return n
+	}
+	return fmt.Sprintf("Severity(%d)", int(s))
+}
+
+// ParseSeverity reads "error", "warning" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	for k, v := range severityNames {
+		if v == s {
+			return k, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// UnmarshalText makes a bad severity in a rule file a positioned TOML error.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// MarshalText writes the severity's name.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Finding is one problem a rule found, modelled on
+// golang.org/x/tools/go/analysis.Diagnostic plus a severity. Output
+// formats only render findings; they decide nothing.
+type Finding struct {
+	RuleID   string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	File     string   `json:"file"`
+	// Span is the exact range in the original input (see plan.Position
+	// for the units of each field).
+	plan.Span
+	// Excerpt is the text of the span as written.
+	Excerpt string `json:"excerpt"`
+	// Message says what is wrong, quoting the text (Chinese).
+	Message string `json:"message"`
+	// Suggestion is an imperative phrase that says how to fix it.
+	Suggestion string `json:"suggestion,omitempty"`
+	// Section is the unit's section path.
+	Section []string `json:"section,omitempty"`
+	// Fingerprint identifies the finding across edits (rule + normalised
+	// unit text + occurrence), for baselines and SARIF.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// Compare orders findings by file, position, end, rule and message: a
+// full key, so that sorting is deterministic.
+func Compare(a, b Finding) int {
+	return cmp.Or(
+		strings.Compare(a.File, b.File),
+		cmp.Compare(a.Start.Offset, b.Start.Offset),
+		cmp.Compare(a.End.Offset, b.End.Offset),
+		strings.Compare(a.RuleID, b.RuleID),
+		strings.Compare(a.Message, b.Message),
+	)
+}
+
+// SortFindings sorts fs in place and drops exact duplicates.
+func SortFindings(fs []Finding) []Finding {
+	slices.SortFunc(fs, Compare)
+	return slices.CompactFunc(fs, func(a, b Finding) bool { return Compare(a, b) == 0 })
+}
