@@ -151,8 +151,9 @@ type Unit struct {
 	Next   *Unit `json:"-" expr:"-"`
 
 	src *Source
-	// bodyStart and bodyEnd delimit the unit's own text in Source.Text.
-	bodyStart, bodyEnd int
+	// bodyStart and bodyEnd delimit the unit's own text in Source.Text;
+	// titleStart is where a numbered unit's text begins after its label.
+	bodyStart, bodyEnd, titleStart int
 }
 
 // Source returns the input the unit was read from.

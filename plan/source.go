@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -303,4 +304,20 @@ func (s *Source) Pos(off int) Position {
 // Span converts the decoded byte range [start, end) into a Span.
 func (s *Source) Span(start, end int) Span {
 	return Span{Start: s.Pos(start), End: s.Pos(end)}
+}
+
+// ReadSource reads at most maxBytes from r (DefaultMaxBytes when maxBytes
+// <= 0) and decodes it. A larger input is refused, not truncated.
+func ReadSource(name string, r io.Reader, maxBytes int64) (*Source, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > maxBytes {
+		return nil, fmt.Errorf("%w: more than %d bytes (raise the limit with --max-size)", ErrTooLarge, maxBytes)
+	}
+	return NewSource(name, data)
 }
