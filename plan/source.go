@@ -18,10 +18,32 @@ import (
 // SARIF's "unicodeCodePoints" column kind does), not bytes and not display
 // cells. Offset is the byte offset in the original, undecoded input, so a
 // GB18030 or UTF-16 file gets offsets into its own bytes.
+//
+// For a Word document the text is a rendering (one line per paragraph,
+// automatic numbering written out); Offset then counts bytes of that
+// rendering, and Para and ParaChar locate the character in the document
+// itself: the 1-based paragraph index (body and table-cell paragraphs in
+// document order) and the 1-based character within the paragraph's own
+// text. Both are 0 for plain-text input.
 type Position struct {
-	Line   int `json:"line"`
-	Col    int `json:"col"`
-	Offset int `json:"offset"`
+	Line     int `json:"line" expr:"line"`
+	Col      int `json:"col" expr:"col"`
+	Offset   int `json:"offset" expr:"offset"`
+	Para     int `json:"para,omitempty" expr:"para"`
+	ParaChar int `json:"para_char,omitempty" expr:"para_char"`
+}
+
+// ParaLine ties one line of a document's text rendering to its paragraph.
+type ParaLine struct {
+	// Para is the 1-based paragraph index; 0 for a line that is not a
+	// paragraph's text (e.g. the blank line between table rows).
+	Para int
+	// Prefix counts the characters at the start of the line that are not
+	// in the paragraph (rendered numbering, a tab marking a table cell).
+	Prefix int
+	// Base counts the paragraph's characters on earlier lines (a paragraph
+	// with a line break is rendered over several lines).
+	Base int
 }
 
 // Span is a half-open range [Start, End) of the original input: End is the
@@ -64,6 +86,17 @@ type Source struct {
 	// origLineStarts[i] the same line's start in the original bytes.
 	lineStarts     []int
 	origLineStarts []int
+	// paraLines maps each line to its paragraph for document sources.
+	paraLines []ParaLine
+}
+
+// NewDocSource makes a source from a document's text rendering: text has
+// one line per paragraph (LF line ends) and lines[i] says which paragraph
+// line i+1 renders. orig is the document file, kept unchanged.
+func NewDocSource(name, encoding, text string, orig []byte, lines []ParaLine) *Source {
+	s := &Source{Name: name, Encoding: encoding, Text: text, orig: orig, paraLines: lines}
+	s.index()
+	return s
 }
 
 // NewSource decodes data and indexes its lines. It rejects empty, binary
@@ -229,7 +262,7 @@ func (s *Source) index() {
 	s.lineStarts = []int{0}
 	o := s.bomLen()
 	s.origLineStarts = []int{o}
-	identity := s.Encoding == EncUTF8 || s.Encoding == EncUTF8BOM
+	identity := s.identity()
 	text := s.Text
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
@@ -286,7 +319,7 @@ func (s *Source) Pos(off int) Position {
 	start := s.lineStarts[line-1]
 	o := s.origLineStarts[line-1]
 	col := 1
-	identity := s.Encoding == EncUTF8 || s.Encoding == EncUTF8BOM
+	identity := s.identity()
 	for i := start; i < off; {
 		r, n := utf8.DecodeRuneInString(s.Text[i:])
 		if !identity {
@@ -298,8 +331,24 @@ func (s *Source) Pos(off int) Position {
 	if identity {
 		o = off + s.bomLen()
 	}
-	return Position{Line: line, Col: col, Offset: o}
+	p := Position{Line: line, Col: col, Offset: o}
+	if line-1 < len(s.paraLines) {
+		if pl := s.paraLines[line-1]; pl.Para > 0 {
+			p.Para = pl.Para
+			p.ParaChar = max(col-pl.Prefix, 1) + pl.Base
+		}
+	}
+	return p
 }
+
+// identity is true when decoded offsets are the original's (less a BOM):
+// UTF-8 input, and document renderings whose offsets are their own.
+func (s *Source) identity() bool {
+	return s.Encoding == EncUTF8 || s.Encoding == EncUTF8BOM || s.paraLines != nil
+}
+
+// IsDocument reports whether the source is a rendering of a Word document.
+func (s *Source) IsDocument() bool { return s.paraLines != nil }
 
 // Span converts the decoded byte range [start, end) into a Span.
 func (s *Source) Span(start, end int) Span {

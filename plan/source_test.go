@@ -18,11 +18,11 @@ func TestSourcePositions(t *testing.T) {
 		find       string // the span to look up (first occurrence)
 		want       Span
 	}{
-		{"lf", "一、总体要求\n1.加强管理。\n", "加强", Span{Position{2, 3, 21}, Position{2, 5, 27}}},
-		{"crlf", "一、总体要求\r\n1.加强管理。\r\n", "加强", Span{Position{2, 3, 22}, Position{2, 5, 28}}},
-		{"cr", "一、总体要求\r1.加强管理。\r", "加强", Span{Position{2, 3, 21}, Position{2, 5, 27}}},
-		{"ideographic space keeps columns", "\u3000\u3000加强", "加强", Span{Position{1, 3, 6}, Position{1, 5, 12}}},
-		{"full-width digits", "达到９５％以上", "９５％", Span{Position{1, 3, 6}, Position{1, 6, 15}}},
+		{"lf", "一、总体要求\n1.加强管理。\n", "加强", Span{Position{Line: 2, Col: 3, Offset: 21}, Position{Line: 2, Col: 5, Offset: 27}}},
+		{"crlf", "一、总体要求\r\n1.加强管理。\r\n", "加强", Span{Position{Line: 2, Col: 3, Offset: 22}, Position{Line: 2, Col: 5, Offset: 28}}},
+		{"cr", "一、总体要求\r1.加强管理。\r", "加强", Span{Position{Line: 2, Col: 3, Offset: 21}, Position{Line: 2, Col: 5, Offset: 27}}},
+		{"ideographic space keeps columns", "\u3000\u3000加强", "加强", Span{Position{Line: 1, Col: 3, Offset: 6}, Position{Line: 1, Col: 5, Offset: 12}}},
+		{"full-width digits", "达到９５％以上", "９５％", Span{Position{Line: 1, Col: 3, Offset: 6}, Position{Line: 1, Col: 6, Offset: 15}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src, err := NewSource(tc.name, []byte(tc.text))
