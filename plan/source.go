@@ -133,15 +133,11 @@ func NewSource(name string, data []byte) (*Source, error) {
 			s.Text = string(data)
 			break
 		}
-		if off := firstInvalidGB18030(data); off >= 0 {
-			return nil, fmt.Errorf("%w: invalid byte 0x%02X at offset %d", ErrEncoding, data[off], off)
-		}
-		decoded, derr := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-		if derr != nil {
-			return nil, fmt.Errorf("%w: %v", ErrEncoding, derr)
-		}
 		s.Encoding = EncGB18030
-		s.Text = string(decoded)
+		s.Text, err = decodeGB18030(data)
+		if err != nil {
+			return nil, err
+		}
 	}
 	if off := firstControl(s.Text); off >= 0 {
 		return nil, fmt.Errorf("%w: control character at decoded offset %d", ErrBinary, off)
@@ -192,15 +188,33 @@ func gb18030Len(b []byte) int {
 	return 0
 }
 
-func firstInvalidGB18030(b []byte) int {
+// decodeGB18030 decodes character by character, so that every character
+// of the input becomes exactly one rune: the position index relies on it
+// to walk the original bytes in step with the decoded text.
+func decodeGB18030(b []byte) (string, error) {
+	dec := simplifiedchinese.GB18030.NewDecoder()
+	out := make([]byte, 0, len(b)*3/2)
+	var buf [8]byte
 	for i := 0; i < len(b); {
 		n := gb18030Len(b[i:])
 		if n == 0 {
-			return i
+			return "", fmt.Errorf("%w: invalid byte 0x%02X at offset %d", ErrEncoding, b[i], i)
 		}
+		if n == 1 {
+			out = append(out, b[i])
+			i++
+			continue
+		}
+		dec.Reset()
+		w, _, err := dec.Transform(buf[:], b[i:i+n], true)
+		r, size := utf8.DecodeRune(buf[:w])
+		if err != nil || size != w || r == utf8.RuneError {
+			return "", fmt.Errorf("%w: invalid GB18030 sequence at offset %d", ErrEncoding, i)
+		}
+		out = append(out, buf[:w]...)
 		i += n
 	}
-	return -1
+	return string(out), nil
 }
 
 func decodeUTF16(b []byte, bigEndian bool) (string, error) {

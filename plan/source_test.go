@@ -159,3 +159,10 @@ func TestSourceLongLine(t *testing.T) {
 	end := src.Pos(len(line))
 	assert.Equal(t, Position{Line: 1, Col: 1<<20/3 + 1, Offset: len(line)}, end)
 }
+
+// Found by FuzzExtract: a four-byte GB18030 form outside the mapped
+// ranges once decoded to more runes than characters and broke the index.
+func TestSourceGB18030Unmapped(t *testing.T) {
+	_, err := NewSource("x", []byte("\xef0\x890"))
+	assert.ErrorIs(t, err, ErrEncoding)
+}

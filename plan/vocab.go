@@ -27,4 +27,24 @@ type Vocab struct {
 	WrapperMarkers []string `toml:"wrapper_markers" json:"wrapper_markers"`
 	// TableColumns are header names that make a run of tab-led lines a table.
 	TableColumns []string `toml:"table_columns" json:"table_columns"`
+
+	// LeadLabels are the labels and verbs that mark the lead owner: 牵头单位,
+	// 牵头处室, 牵头. A label or verb starting with one of them gives Role "lead".
+	LeadLabels []string `toml:"lead_labels" json:"lead_labels"`
+	// OwnerVerbs close an owner annotation or follow the owners of a
+	// sentence: 负责, 牵头, 配合, 指导, 按职责分工负责…
+	OwnerVerbs []string `toml:"owner_verbs" json:"owner_verbs"`
+	// DeferredLeads, DeferredAuthorities and DeferredTerms make the pattern
+	// of a deferred deadline, lead + authority + (a few characters) + term:
+	// 根据 + 省 + 爱卫办考核 + 安排. DeferredDeadlines are matched as well.
+	DeferredLeads       []string `toml:"deferred_leads" json:"deferred_leads"`
+	DeferredAuthorities []string `toml:"deferred_authorities" json:"deferred_authorities"`
+	DeferredTerms       []string `toml:"deferred_terms" json:"deferred_terms"`
+	// TargetComparators come before a target's value: 达到, 不低于, 提高到,
+	// 控制在, 新增… Those of two characters or more may stand a few words
+	// before the value (新增病床2000张).
+	TargetComparators []string `toml:"target_comparators" json:"target_comparators"`
+	// PlainTerms are quoted words that start with a numeral but are ordinary
+	// vocabulary, not slogans needing an explanation: 一把手, 三甲, 十三五…
+	PlainTerms []string `toml:"plain_terms" json:"plain_terms"`
 }

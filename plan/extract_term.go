@@ -1,0 +1,190 @@
+package plan
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Quote kinds, the values of Term.Quote.
+const (
+	quoteDouble = "“”"
+	quoteTitle  = "《》"
+	quoteASCII  = `""`
+)
+
+// maxSloganRunes bounds a slogan: “四个着力、三个持续、两个全面、一个统筹” has 19
+// characters; a longer quotation is a citation, not a slogan.
+const maxSloganRunes = 24
+
+// maxExplainGap is how many characters may stand between a term and the
+// 即 or ： that explains it (“1126”工作思路为指导，即…).
+const maxExplainGap = 8
+
+// arabicSlogan is a numeric slogan written with digits: 1126, 3521, 1+X,
+// 15+X, 8020计划; a year (2035年…) is not one.
+var arabicSlogan = regexp.MustCompile(`^[0-9０-９]+(?:[+＋][0-9０-９A-Za-zＸ]+)*\p{Han}{0,4}$`)
+
+// countNumerals start a Chinese numeric slogan: 三个年, 六统一, 两票制, 双随机一公开.
+const countNumerals = "一二三四五六七八九十两双百千"
+
+// Terms returns the quoted terms in [start, end) of src: “…”, 《…》 and
+// "…" between Chinese text, outermost only, never across a line break.
+// Inner is the text between the marks; Quote is "“”", "《》" or `""` for
+// ASCII quotes. Slogan is set for a “”-quoted
+// numeric slogan (“三个年”, “1126”, “六统一”, “两票制”) that is not one of
+// Vocab.PlainTerms; Explained when an explanation follows the closing mark:
+// a bracket right after it, or 即/也就是/： within a few characters
+// (“五个一”系列活动：…). Unquoted slogans are not looked for.
+func (x *Extractor) Terms(src *Source, start, end int) []Term {
+	text := src.Text
+	var out []Term
+	for _, seg := range paragraphSpans(text, start, end) {
+		lo, hi := seg[0], seg[1]
+		for i := lo; i < hi; {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			closing, quote := -1, ""
+			switch r {
+			case '“':
+				closing, quote = quoteEnd(text, i+n, hi, '“', '”'), quoteDouble
+			case '《':
+				closing, quote = titleEnd(text, i+n, hi), quoteTitle
+			case '"':
+				closing, quote = asciiQuoteEnd(text, i, hi), quoteASCII
+			}
+			if closing < 0 {
+				i += n
+				continue
+			}
+			_, cn := utf8.DecodeRuneInString(text[closing:])
+			inner := text[i+n : closing]
+			t := Term{Match: NewMatch(src, i, closing+cn), Inner: inner, Quote: quote}
+			t.Slogan = quote != quoteTitle && x.isSlogan(inner)
+			t.Explained = explained(text, closing+cn, hi)
+			out = append(out, t)
+			i = closing + cn
+		}
+	}
+	return out
+}
+
+// quoteEnd returns the offset of the mark closing a quote opened just
+// before text[i], or -1 when another opening mark or a line break comes first.
+func quoteEnd(text string, i, hi int, open, close rune) int {
+	for j := i; j < hi; {
+		r, n := utf8.DecodeRuneInString(text[j:])
+		switch r {
+		case close:
+			if j == i {
+				return -1
+			}
+			return j
+		case open, '\n', '\r':
+			return -1
+		}
+		j += n
+	}
+	return -1
+}
+
+// titleEnd returns the offset of the 》 closing a 《 opened just before
+// text[i], counting nested 《》, or -1 at a line break.
+func titleEnd(text string, i, hi int) int {
+	depth := 0
+	for j := i; j < hi; {
+		r, n := utf8.DecodeRuneInString(text[j:])
+		switch r {
+		case '《':
+			depth++
+		case '》':
+			if depth == 0 {
+				if j == i {
+					return -1
+				}
+				return j
+			}
+			depth--
+		case '\n', '\r':
+			return -1
+		}
+		j += n
+	}
+	return -1
+}
+
+// asciiQuoteEnd pairs an ASCII " at text[i] with the next one on the line
+// when the quote stands in Chinese text: Chinese inside, and no Latin
+// letter or digit touching the marks from outside.
+func asciiQuoteEnd(text string, i, hi int) int {
+	j := strings.IndexAny(text[i+1:hi], "\"\n\r")
+	if j <= 0 || text[i+1+j] != '"' {
+		return -1
+	}
+	j += i + 1
+	if !strings.ContainsFunc(text[i+1:j], isHan) {
+		return -1
+	}
+	before, after := runeBefore(text, i), runeAt(text[:hi], j+1)
+	if isLatinOrDigit(before) || isLatinOrDigit(after) || !isCJKContext(before) && !isCJKContext(after) {
+		return -1
+	}
+	return j
+}
+
+func isLatinOrDigit(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// isCJKContext accepts a Chinese character, CJK or full-width punctuation,
+// or the edge of the text.
+func isCJKContext(r rune) bool {
+	return r == 0 || isHan(r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF || r >= 0x2010 && r <= 0x2027
+}
+
+// isSlogan recognises a numeric slogan by its shape.
+func (x *Extractor) isSlogan(inner string) bool {
+	inner = strings.TrimSpace(inner)
+	n := utf8.RuneCountInString(inner)
+	if n == 0 || n > maxSloganRunes || x.plainTerm[inner] {
+		return false
+	}
+	if arabicSlogan.MatchString(inner) {
+		return !strings.ContainsRune(inner, '年')
+	}
+	r, _ := utf8.DecodeRuneInString(inner)
+	return strings.ContainsRune(countNumerals, r)
+}
+
+// explained looks after a term's closing mark at text[i] for an
+// explanation: a bracket right after it, or 即, 也就是 or a colon after at
+// most maxExplainGap Chinese characters (and a comma).
+func explained(text string, i, hi int) bool {
+	text = text[:hi]
+	if r := runeAt(text, i); r == '（' || r == '(' {
+		return true
+	}
+	for k := 0; k <= maxExplainGap && i < hi; k++ {
+		if hasAnyPrefix(text[i:], "即", "也就是", "：", ":") {
+			return true
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == '，' || r == ',':
+			return hasAnyPrefix(text[i+n:], "即", "也就是")
+		case !isHan(r):
+			return false
+		}
+		i += n
+	}
+	return false
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
