@@ -49,8 +49,8 @@ type ParaLine struct {
 // Span is a half-open range [Start, End) of the original input: End is the
 // position just after the last character, as in SARIF regions.
 type Span struct {
-	Start Position `json:"start"`
-	End   Position `json:"end"`
+	Start Position `json:"start" expr:"start"`
+	End   Position `json:"end" expr:"end"`
 }
 
 // Encodings the reader recognises, as reported by inspect.

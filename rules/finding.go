@@ -2,9 +2,13 @@ package rules
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/plancheck/plancheck/plan"
 )
@@ -90,4 +94,28 @@ func Compare(a, b Finding) int {
 func SortFindings(fs []Finding) []Finding {
 	slices.SortFunc(fs, Compare)
 	return slices.CompactFunc(fs, func(a, b Finding) bool { return Compare(a, b) == 0 })
+}
+
+// Fingerprint identifies a finding across edits that move it: a hash of
+// the rule id, the text of the unit it is on with all spaces removed (so
+// re-wrapping or re-indenting does not change it) and the occurrence
+// index of that (rule, unit text) pair in the document, 16 hex digits.
+func Fingerprint(ruleID, unitText string, occurrence int) string {
+	h := sha256.New()
+	h.Write([]byte(ruleID))
+	h.Write([]byte{0})
+	h.Write([]byte(NormalizeText(unitText)))
+	h.Write([]byte{0})
+	h.Write([]byte(strconv.Itoa(occurrence)))
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// NormalizeText removes every space (ASCII, U+3000, NBSP, line ends) from s.
+func NormalizeText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' {
+			return -1
+		}
+		return r
+	}, s)
 }

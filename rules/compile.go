@@ -1,0 +1,295 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/checker/nature"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/plancheck/plancheck/plan"
+)
+
+// compiler compiles the expressions of one Set against Env. Everything
+// is compiled once, at load; programs are then shared by all goroutines.
+type compiler struct {
+	lists   map[string][]string
+	opts    []expr.Option
+	fnNames map[string]bool
+}
+
+// disabledBuiltins are expr built-ins rules may not use: the clock would
+// make output depend on the day, and JSON/base64 of the views (which link
+// to each other) is not something a rule needs.
+var disabledBuiltins = []string{"now", "date", "duration", "timezone", "toJSON", "fromJSON", "toBase64", "fromBase64"}
+
+func newCompiler(lists map[string][]string) *compiler {
+	fns := newFunctions(newCaches())
+	c := &compiler{lists: lists, fnNames: map[string]bool{}}
+	c.opts = []expr.Option{expr.Env(Env{}), expr.MaxNodes(maxNodes)}
+	for _, name := range disabledBuiltins {
+		c.opts = append(c.opts, expr.DisableBuiltin(name))
+	}
+	c.opts = append(c.opts, exprOptions(fns)...)
+	for _, f := range fns {
+		c.fnNames[f.Name] = true
+	}
+	return c
+}
+
+type exprMode int
+
+const (
+	modeWhen exprMode = iota
+	modeCheck
+	modeTemplate
+)
+
+// compile compiles one expression of a rule of scope s. It never panics:
+// a broken rule file is an error list, not a crash.
+func (c *compiler) compile(src string, s Scope, mode exprMode) (prog *vm.Program, errs []exprError) {
+	defer func() {
+		if r := recover(); r != nil {
+			prog, errs = nil, []exprError{{from: -1, msg: fmt.Sprintf("internal error compiling the expression: %v", r)}}
+		}
+	}()
+	if strings.TrimSpace(src) == "" {
+		return nil, []exprError{{from: -1, msg: "empty expression"}}
+	}
+	if len(src) > maxExprBytes {
+		return nil, []exprError{{from: -1, msg: fmt.Sprintf("expression longer than %d bytes", maxExprBytes)}}
+	}
+	if e := nestingError(src); e != nil {
+		return nil, []exprError{*e}
+	}
+	v := &validator{scope: s, template: mode == modeTemplate, lists: c.lists, regexps: regexpArgs, funcs: c.fnNames}
+	b := &bounder{}
+	opts := append([]expr.Option{}, c.opts...)
+	opts = append(opts, expr.Patch(v), expr.Patch(b))
+	if mode == modeWhen {
+		opts = append(opts, expr.AsBool(), expr.WarnOnAny())
+	}
+	prog, err := expr.Compile(src, opts...)
+	errs = append(v.errs, b.errs...)
+	if err != nil {
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			errs = append(errs, exprError{from: fe.From, msg: fe.Message})
+		} else {
+			errs = append(errs, exprError{from: -1, msg: err.Error()})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return prog, nil
+}
+
+// resultKind says what a check returns.
+type resultKind int
+
+const (
+	resultBool resultKind = iota
+	resultMatches
+	resultBad
+)
+
+var (
+	matchType    = reflect.TypeFor[plan.Match]()
+	unitViewType = reflect.TypeFor[*UnitView]()
+	rowViewType  = reflect.TypeFor[*RowView]()
+	sentenceType = reflect.TypeFor[*SentenceView]()
+)
+
+// checkResult classifies a check's static result type: a bool, or a list
+// of matches, of things carrying one (owners, deadlines…), or of units,
+// rows or sentences (reported at their span).
+func checkResult(prog *vm.Program) (resultKind, string) {
+	n := prog.Node().Nature()
+	t := n.Type
+	if t == nil || t.Kind() == reflect.Interface {
+		return resultBad, "check must return a bool or a list of matches; its type is not known at load time"
+	}
+	if t.Kind() == reflect.Bool {
+		return resultBool, ""
+	}
+	if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		var cache nature.Cache
+		elem := n.Elem(&cache).Type
+		if elem != nil && reportable(elem) {
+			return resultMatches, ""
+		}
+		if elem == nil || elem.Kind() == reflect.Interface {
+			return resultBad, "check returns a list whose elements' type is not known at load time (return the list itself, e.g. filter(item.deadlines, …), not a map(…) of it)"
+		}
+		return resultBad, fmt.Sprintf("check must return a bool or a list of matches, not []%s", typeName(elem))
+	}
+	return resultBad, fmt.Sprintf("check must return a bool or a list of matches, not %s", typeName(t))
+}
+
+func reportable(t reflect.Type) bool {
+	switch t {
+	case matchType, unitViewType, rowViewType, sentenceType:
+		return true
+	}
+	return t.Kind() == reflect.Struct && embedsMatch(t)
+}
+
+func embedsMatch(t reflect.Type) bool {
+	f, ok := t.FieldByName("Match")
+	return ok && f.Anonymous && f.Type == matchType
+}
+
+// printable says whether a template part of this static type can be
+// written into a message.
+func printable(prog *vm.Program) error {
+	n := prog.Node().Nature()
+	t := n.Type
+	if t == nil || t.Kind() == reflect.Interface {
+		return errors.New("its type is not known at load time (convert with string())")
+	}
+	ok := false
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int64, reflect.Float64:
+		ok = true
+	case reflect.Struct:
+		ok = t == matchType || embedsMatch(t)
+	case reflect.Slice:
+		var cache nature.Cache
+		elem := n.Elem(&cache).Type
+		ok = elem != nil && elem.Kind() == reflect.String
+	}
+	if !ok {
+		return fmt.Errorf("cannot write a value of type %s into a message (use a string field such as .text)", typeName(t))
+	}
+	return nil
+}
+
+// template is a message or suggestion: literal text and {{ expr }} parts.
+type template struct {
+	parts []templatePart
+}
+
+type templatePart struct {
+	text string
+	prog *vm.Program
+}
+
+// compileTemplate compiles each {{ expr }} of src. Error offsets are in
+// characters of src.
+func (c *compiler) compileTemplate(src string, s Scope) (*template, []exprError) {
+	t := &template{}
+	var errs []exprError
+	rest, at := src, 0 // at: characters of src consumed
+	for rest != "" {
+		open := strings.Index(rest, "{{")
+		if open < 0 {
+			t.parts = append(t.parts, templatePart{text: rest})
+			break
+		}
+		if open > 0 {
+			t.parts = append(t.parts, templatePart{text: rest[:open]})
+		}
+		at += utf8.RuneCountInString(rest[:open])
+		closing := strings.Index(rest[open+2:], "}}")
+		if closing < 0 {
+			errs = append(errs, exprError{from: at, msg: "{{ without }}"})
+			break
+		}
+		code := rest[open+2 : open+2+closing]
+		prog, es := c.compile(code, s, modeTemplate)
+		if prog != nil {
+			if err := printable(prog); err != nil {
+				lead := len(code) - len(strings.TrimLeft(code, " \t"))
+				es = append(es, exprError{from: lead, msg: err.Error()})
+			}
+		}
+		for _, e := range es {
+			if e.from >= 0 {
+				e.from += at + 2
+			}
+			errs = append(errs, e)
+		}
+		t.parts = append(t.parts, templatePart{prog: prog})
+		at += 2 + utf8.RuneCountInString(code) + 2
+		rest = rest[open+2+closing+2:]
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return t, nil
+}
+
+// compileRule compiles r's expressions and templates, reporting every
+// problem.
+func (c *compiler) compileRule(r *Rule) ErrorList {
+	var errs ErrorList
+	report := func(field, src string, es []exprError) {
+		for _, e := range es {
+			errs.Add(r.exprError(field, src, e))
+		}
+	}
+	if r.When != "" {
+		prog, es := c.compile(r.When, r.Scope, modeWhen)
+		report("when", r.When, es)
+		r.prog.when = prog
+	}
+	prog, es := c.compile(r.Check, r.Scope, modeCheck)
+	report("check", r.Check, es)
+	if prog != nil {
+		kind, why := checkResult(prog)
+		if kind == resultBad {
+			report("check", r.Check, []exprError{{from: -1, msg: why}})
+		}
+		r.prog.check, r.prog.list = prog, kind == resultMatches
+	}
+	var tes []exprError
+	r.prog.message, tes = c.compileTemplate(r.Message, r.Scope)
+	report("message", r.Message, tes)
+	if r.Suggestion != "" {
+		r.prog.suggestion, tes = c.compileTemplate(r.Suggestion, r.Scope)
+		report("suggestion", r.Suggestion, tes)
+	}
+	return errs
+}
+
+// exprError positions an expression problem at its TOML line, with the
+// expression's line for the caret.
+func (r *Rule) exprError(field, src string, e exprError) *RuleError {
+	line, col, text := lineCol(src, e.from)
+	kp, ok := r.keys[field]
+	first := kp.firstLine
+	if !ok || first == 0 {
+		first = r.Line
+	}
+	re := &RuleError{File: r.File, Line: first + line - 1, RuleID: r.ID, Field: field, Msg: e.msg}
+	if e.from >= 0 && text != "" {
+		re.Col, re.Expr = col, text
+	}
+	return re
+}
+
+// lineCol converts a character offset in src into a 1-based line and
+// column (characters) and returns that line's text.
+func lineCol(src string, from int) (int, int, string) {
+	lines := strings.Split(src, "\n")
+	line, col := 1, 1
+	for _, r := range src {
+		if from <= 0 {
+			break
+		}
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+		from--
+	}
+	return line, col, strings.TrimRight(lines[line-1], "\r")
+}

@@ -1,0 +1,710 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr"
+
+	"github.com/plancheck/plancheck/plan"
+)
+
+// FuncDoc documents a function rule expressions can call. Signature is
+// generated from the function's Go types, one line per overload.
+type FuncDoc struct {
+	Name      string
+	Signature string
+	Doc       string
+	Example   string
+}
+
+// function is a rule function: its documentation, the Go types expr
+// checks calls against (without the Run, which the loader passes first),
+// and its implementation.
+type function struct {
+	FuncDoc
+	types  []any // new(func(...) ...) values, one per overload
+	hidden bool  // internal: inserted by the loader, not documented
+	impl   func(r *Run, args []any) (any, error)
+}
+
+// Functions returns the documentation of every function rules can call,
+// sorted by name.
+func Functions() []FuncDoc {
+	var out []FuncDoc
+	for _, f := range newFunctions(newCaches()) {
+		if !f.hidden {
+			d := f.FuncDoc
+			d.Signature = signature(f)
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b FuncDoc) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// caches hold compiled regexps for one Set. Patterns come from rules
+// (bounded) or are built at run time (not bounded), so a cache stops
+// growing at cacheLimit entries and compiles the rest every time.
+type caches struct {
+	regexps, wordLists sync.Map
+	n                  atomic.Int64
+}
+
+const cacheLimit = 4096
+
+func newCaches() *caches { return &caches{} }
+
+func (c *caches) get(m *sync.Map, key string, build func() (*regexp.Regexp, error)) (*regexp.Regexp, error) {
+	if re, ok := m.Load(key); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := build()
+	if err != nil {
+		return nil, err
+	}
+	if c.n.Load() < cacheLimit {
+		if _, loaded := m.LoadOrStore(key, re); !loaded {
+			c.n.Add(1)
+		}
+	}
+	return re, nil
+}
+
+// regexp compiles a rule's pattern once.
+func (c *caches) regexp(pattern string) (*regexp.Regexp, error) {
+	return c.get(&c.regexps, pattern, func() (*regexp.Regexp, error) { return compileRegexp(pattern) })
+}
+
+func compileRegexp(pattern string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		var se *syntax.Error
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("bad regexp: %s", se.Code)
+		}
+		return nil, fmt.Errorf("bad regexp: %v", err)
+	}
+	return re, nil
+}
+
+// words compiles a word list into one alternation, longest words first
+// and equal lengths in lexical order, so that the leftmost match is the
+// longest and the result does not depend on the list's order.
+func (c *caches) words(words []string) (*regexp.Regexp, error) {
+	return c.get(&c.wordLists, strings.Join(words, "\x00"), func() (*regexp.Regexp, error) {
+		ws := make([]string, 0, len(words))
+		for _, w := range words {
+			if w != "" {
+				ws = append(ws, w)
+			}
+		}
+		if len(ws) == 0 {
+			return nil, nil
+		}
+		slices.SortFunc(ws, func(a, b string) int {
+			if la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b); la != lb {
+				return lb - la
+			}
+			return strings.Compare(a, b)
+		})
+		ws = slices.Compact(ws)
+		for i, w := range ws {
+			ws[i] = regexp.QuoteMeta(w)
+		}
+		return regexp.Compile(strings.Join(ws, "|"))
+	})
+}
+
+// regexpArgs names the functions whose argument at the given index is a
+// regexp, checked at load time when it is a constant.
+var regexpArgs = map[string]int{"find": 1, "count": 1}
+
+// Overload types, for readability of the table below.
+type (
+	unitT     = *UnitView
+	sentenceT = *SentenceView
+	rowT      = *RowView
+	matchT    = plan.Match
+	matchesT  = []plan.Match
+)
+
+// newFunctions builds the function table over c. The table is data: it
+// drives both expr's type checking and `plancheck rules functions`.
+func newFunctions(c *caches) []function {
+	return []function{
+		{
+			FuncDoc: FuncDoc{Name: "has_any", Doc: "reports whether text contains any of the words.",
+				Example: `has_any(item.text, vocab.vague_verbs)`},
+			types: []any{new(func(string, []string) bool), new(func(string, []any) bool)},
+			impl: func(r *Run, a []any) (any, error) {
+				re, err := c.words(stringList(a[1]))
+				if err != nil || re == nil {
+					return false, err
+				}
+				return re.MatchString(a[0].(string)), nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "find_any", Doc: "finds every occurrence of the words in the text of a unit, sentence, row or match, longest first, without overlaps.",
+				Example: `find_any(item, vocab.vague_deadlines)`},
+			types: regionOverloads(func(T reflect.Type) any {
+				return reflect.New(reflect.FuncOf([]reflect.Type{T, reflect.TypeFor[[]string]()}, []reflect.Type{reflect.TypeFor[matchesT]()}, false)).Interface()
+			}, func(T reflect.Type) any {
+				return reflect.New(reflect.FuncOf([]reflect.Type{T, reflect.TypeFor[[]any]()}, []reflect.Type{reflect.TypeFor[matchesT]()}, false)).Interface()
+			}),
+			impl: func(r *Run, a []any) (any, error) {
+				re, err := c.words(stringList(a[1]))
+				if err != nil || re == nil {
+					return matchesT(nil), err
+				}
+				return findAll(r, a[0], re)
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "find", Doc: "finds every match of the regexp (RE2 syntax) in the text of a unit, sentence, row or match. When the regexp has a group, the first group's text is the match: put context before it, e.g. `\\p{Han}(,)`.",
+				Example: `find(sentence, "[0-9]+-[0-9]+(个|家|项)")`},
+			types: regionOverloads(func(T reflect.Type) any {
+				return reflect.New(reflect.FuncOf([]reflect.Type{T, reflect.TypeFor[string]()}, []reflect.Type{reflect.TypeFor[matchesT]()}, false)).Interface()
+			}),
+			impl: func(r *Run, a []any) (any, error) {
+				re, err := c.regexp(a[1].(string))
+				if err != nil {
+					return nil, err
+				}
+				return findAll(r, a[0], re)
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "count", Doc: "counts the matches of the regexp in text.",
+				Example: `count(item.text, "[；;]") > 3`},
+			types: []any{new(func(string, string) int)},
+			impl: func(r *Run, a []any) (any, error) {
+				re, err := c.regexp(a[1].(string))
+				if err != nil {
+					return nil, err
+				}
+				return len(re.FindAllStringIndex(a[0].(string), -1)), nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "span", Doc: "is where a finding on the unit, sentence or row is reported: an item's lead sentence, a heading's text, a row's first cell, the whole text otherwise.",
+				Example: `[span(item)]`},
+			types: regionOverloads(func(T reflect.Type) any {
+				return reflect.New(reflect.FuncOf([]reflect.Type{T}, []reflect.Type{reflect.TypeFor[matchT]()}, false)).Interface()
+			}),
+			impl: func(r *Run, a []any) (any, error) { return spanOf(a[0], DefaultSpan) },
+		},
+		{
+			FuncDoc: FuncDoc{Name: "text_span", Doc: "is the whole own text of the unit, sentence or row.",
+				Example: `[text_span(paragraph)]`},
+			types: regionOverloads(func(T reflect.Type) any {
+				return reflect.New(reflect.FuncOf([]reflect.Type{T}, []reflect.Type{reflect.TypeFor[matchT]()}, false)).Interface()
+			}),
+			impl: func(r *Run, a []any) (any, error) { return spanOf(a[0], textSpan) },
+		},
+		{
+			FuncDoc: FuncDoc{Name: "title_span", Doc: "is the title of the unit: an item's lead sentence or a heading's text; the whole text of other units.",
+				Example: `[title_span(section)]`},
+			types: regionOverloads(func(T reflect.Type) any {
+				return reflect.New(reflect.FuncOf([]reflect.Type{T}, []reflect.Type{reflect.TypeFor[matchT]()}, false)).Interface()
+			}),
+			impl: func(r *Run, a []any) (any, error) {
+				return spanOf(a[0], func(u *plan.Unit) plan.Match {
+					if u.Title != nil {
+						return *u.Title
+					}
+					return textSpan(u)
+				})
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "before", Doc: "returns up to n characters before the match, on its line.",
+				Example: `before(match, 2) == "截止"`},
+			types: []any{new(func(matchT, int) string)},
+			impl:  func(r *Run, a []any) (any, error) { return around(r, a[0].(plan.Match), a[1].(int), true) },
+		},
+		{
+			FuncDoc: FuncDoc{Name: "after", Doc: "returns up to n characters after the match, on its line.",
+				Example: `after(match, 1) == "日"`},
+			types: []any{new(func(matchT, int) string)},
+			impl:  func(r *Run, a []any) (any, error) { return around(r, a[0].(plan.Match), a[1].(int), false) },
+		},
+		{
+			FuncDoc: FuncDoc{Name: "cn2int", Doc: "reads a Chinese numeral (一…九十九, 一百零五, 〇/○/零, 两) or Arabic digits (half or full width); 0 when s is not a number.",
+				Example: `cn2int("十二") == 12`},
+			types: []any{new(func(string) int)},
+			impl:  func(r *Run, a []any) (any, error) { return cn2int(a[0].(string)), nil },
+		},
+		{
+			FuncDoc: FuncDoc{Name: "int2cn", Doc: "writes n (0–999) as a Chinese numeral, as in labels: 十一, 二十, 一百零五.",
+				Example: `int2cn(item.number)`},
+			types: []any{new(func(int) string)},
+			impl: func(r *Run, a []any) (any, error) {
+				n := a[0].(int)
+				if n < 0 || n > 999 {
+					return nil, fmt.Errorf("int2cn: %d is out of range 0–999", n)
+				}
+				return int2cn(n), nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "norm", Doc: "normalises a value: full-width digits, letters and ％ to half width, U+3000 and NBSP to a space. Punctuation is left alone.",
+				Example: `norm(match.text)`},
+			types: []any{new(func(string) string)},
+			impl:  func(r *Run, a []any) (any, error) { return norm(a[0].(string)), nil },
+		},
+		{
+			FuncDoc: FuncDoc{Name: "year_of", Doc: "is the year a deadline ends in (or starts in), 0 when it is not a date.",
+				Example: `any(item.deadlines, year_of(#) > 0 && year_of(#) < plan.year)`},
+			types: []any{new(func(plan.Deadline) int)},
+			impl:  func(r *Run, a []any) (any, error) { return yearOf(a[0].(plan.Deadline)), nil },
+		},
+		{
+			FuncDoc: FuncDoc{Name: "similar", Doc: "is the similarity of two texts, from 0 to 1: the Jaccard index of their character bigrams (spaces ignored).",
+				Example: `similar(item.title, item.prev.title) > 0.8`},
+			types: []any{new(func(string, string) float64)},
+			impl:  func(r *Run, a []any) (any, error) { return similar(a[0].(string), a[1].(string)), nil },
+		},
+		{
+			FuncDoc: FuncDoc{Name: "repeat", Doc: "repeats s n times (bounded: replaces the built-in).",
+				Example: `repeat("　", 2)`},
+			types: []any{new(func(string, int) string)},
+			impl: func(r *Run, a []any) (any, error) {
+				s, n := a[0].(string), a[1].(int)
+				if n < 0 {
+					return nil, fmt.Errorf("repeat: negative count %d", n)
+				}
+				if len(s) > 0 && n > maxBytes/len(s) {
+					return nil, fmt.Errorf("%w: repeat of %d bytes × %d", ErrBudget, len(s), n)
+				}
+				if err := r.alloc(len(s) * n); err != nil {
+					return nil, err
+				}
+				return strings.Repeat(s, n), nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "replace", Doc: "replaces every old in s by new (bounded: replaces the built-in).",
+				Example: `replace(item.title, "　", "")`},
+			types: []any{new(func(string, string, string) string)},
+			impl: func(r *Run, a []any) (any, error) {
+				s, old, repl := a[0].(string), a[1].(string), a[2].(string)
+				n := strings.Count(s, old)
+				if n > 0 && len(repl) > maxBytes/n {
+					return nil, fmt.Errorf("%w: replace result too long", ErrBudget)
+				}
+				if err := r.alloc(len(s) + n*(len(repl)-len(old))); err != nil {
+					return nil, err
+				}
+				return strings.ReplaceAll(s, old, repl), nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "join", Doc: "joins a list of strings with sep, or with nothing (bounded: replaces the built-in).",
+				Example: `join(map(item.owners, .name), "、")`},
+			types: []any{new(func([]string) string), new(func([]any) string), new(func([]string, string) string), new(func([]any, string) string)},
+			impl: func(r *Run, a []any) (any, error) {
+				list, sep := stringList(a[0]), ""
+				if len(a) > 1 {
+					sep = a[1].(string)
+				}
+				n := len(sep) * max(len(list)-1, 0)
+				for _, s := range list {
+					n += len(s)
+				}
+				if err := r.alloc(n); err != nil {
+					return nil, err
+				}
+				return strings.Join(list, sep), nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "_tick"}, hidden: true,
+			types: []any{new(func() bool)},
+			impl: func(r *Run, a []any) (any, error) {
+				return true, r.step(1)
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "_concat"}, hidden: true,
+			types: []any{new(func(string, string) string)},
+			impl: func(r *Run, a []any) (any, error) {
+				x, y := a[0].(string), a[1].(string)
+				if err := r.alloc(len(x) + len(y)); err != nil {
+					return nil, err
+				}
+				return x + y, nil
+			},
+		},
+	}
+}
+
+// regionOverloads makes one overload per kind of text region (unit,
+// sentence, row, match) for each builder.
+func regionOverloads(builders ...func(reflect.Type) any) []any {
+	var out []any
+	for _, T := range []reflect.Type{reflect.TypeFor[unitT](), reflect.TypeFor[sentenceT](), reflect.TypeFor[rowT](), reflect.TypeFor[matchT]()} {
+		for _, b := range builders {
+			out = append(out, b(T))
+		}
+	}
+	return out
+}
+
+// exprOptions turns the table into expr options: each overload gets the
+// Run as its first parameter.
+func exprOptions(fns []function) []expr.Option {
+	runT := reflect.TypeFor[*Run]()
+	var opts []expr.Option
+	for _, f := range fns {
+		types := make([]any, len(f.types))
+		for i, t := range f.types {
+			ft := reflect.TypeOf(t).Elem()
+			in := []reflect.Type{runT}
+			for j := range ft.NumIn() {
+				in = append(in, ft.In(j))
+			}
+			out := make([]reflect.Type, ft.NumOut())
+			for j := range out {
+				out[j] = ft.Out(j)
+			}
+			types[i] = reflect.New(reflect.FuncOf(in, out, false)).Interface()
+		}
+		impl, name := f.impl, f.Name
+		opts = append(opts, expr.Function(name, func(params ...any) (any, error) {
+			r, _ := params[0].(*Run)
+			if r == nil {
+				return nil, fmt.Errorf("%s: no run state", name)
+			}
+			return impl(r, params[1:])
+		}, types...))
+	}
+	return opts
+}
+
+// signature renders the overloads of f as expr-style declarations.
+func signature(f function) string {
+	var lines []string
+	for _, t := range f.types {
+		ft := reflect.TypeOf(t).Elem()
+		params := make([]string, ft.NumIn())
+		for i := range params {
+			params[i] = typeName(ft.In(i))
+			if ft.In(i) == reflect.TypeFor[[]any]() {
+				params[i] = "[]string" // the overload that takes a list literal
+			}
+		}
+		line := f.Name + "(" + strings.Join(params, ", ") + ")"
+		if ft.NumOut() > 0 {
+			line += " " + typeName(ft.Out(0))
+		}
+		if !slices.Contains(lines, line) {
+			lines = append(lines, line)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// typeName is the name rule authors know a Go type by.
+func typeName(t reflect.Type) string {
+	switch t {
+	case reflect.TypeFor[unitT]():
+		return "unit"
+	case reflect.TypeFor[sentenceT]():
+		return "sentence"
+	case reflect.TypeFor[rowT]():
+		return "row"
+	case reflect.TypeFor[matchT]():
+		return "match"
+	case reflect.TypeFor[plan.Deadline]():
+		return "deadline"
+	case reflect.TypeFor[[]any]():
+		return "list"
+	case reflect.TypeFor[float64]():
+		return "float"
+	}
+	if t.Kind() == reflect.Slice {
+		return "[]" + typeName(t.Elem())
+	}
+	return t.String()
+}
+
+// stringList accepts a []string or a list literal ([]any of strings).
+func stringList(v any) []string {
+	switch x := v.(type) {
+	case []string:
+		return x
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// region returns the decoded byte range of the text of a unit, sentence,
+// row or match.
+func region(r *Run, x any) (*plan.Source, int, int, error) {
+	var src *plan.Source
+	var s, e int
+	switch v := x.(type) {
+	case *UnitView:
+		if v == nil || v.U == nil {
+			return nil, 0, 0, errors.New("unit is nil")
+		}
+		src = v.U.Source()
+		s, e = v.U.Body()
+	case *RowView:
+		if v == nil || v.U == nil {
+			return nil, 0, 0, errors.New("row is nil")
+		}
+		src = v.U.Source()
+		s, e = v.U.Body()
+	case *SentenceView:
+		if v == nil {
+			return nil, 0, 0, errors.New("sentence is nil")
+		}
+		src = r.src
+		s, e = v.Span.Offsets()
+	case plan.Match:
+		src = r.src
+		s, e = v.Offsets()
+	default:
+		return nil, 0, 0, fmt.Errorf("cannot take the text of %T", x)
+	}
+	if src == nil {
+		return nil, 0, 0, errors.New("no source text to match in")
+	}
+	if s < 0 || s > e || e > len(src.Text) {
+		return nil, 0, 0, fmt.Errorf("region %d–%d is outside the text", s, e)
+	}
+	return src, s, e, nil
+}
+
+// findAll returns the non-overlapping matches of re in x's text, built
+// from their offsets (never by searching the text again). With a group,
+// the first group is the match.
+func findAll(r *Run, x any, re *regexp.Regexp) (any, error) {
+	src, s, e, err := region(r, x)
+	if err != nil {
+		return nil, err
+	}
+	var out matchesT
+	group := re.NumSubexp() > 0
+	for _, loc := range re.FindAllStringSubmatchIndex(src.Text[s:e], -1) {
+		ms, me := loc[0], loc[1]
+		if group {
+			ms, me = loc[2], loc[3]
+		}
+		if ms < 0 || ms == me {
+			continue
+		}
+		if err := r.step(1); err != nil {
+			return nil, err
+		}
+		out = append(out, plan.NewMatch(src, s+ms, s+me))
+	}
+	return out, nil
+}
+
+func spanOf(x any, f func(*plan.Unit) plan.Match) (any, error) {
+	switch v := x.(type) {
+	case *UnitView:
+		if v == nil || v.U == nil {
+			return nil, errors.New("unit is nil")
+		}
+		return f(v.U), nil
+	case *RowView:
+		if v == nil || v.U == nil {
+			return nil, errors.New("row is nil")
+		}
+		return f(v.U), nil
+	case *SentenceView:
+		if v == nil {
+			return nil, errors.New("sentence is nil")
+		}
+		return v.Span, nil
+	case plan.Match:
+		return v, nil
+	}
+	return nil, fmt.Errorf("cannot take the span of %T", x)
+}
+
+// around returns up to n characters before or after m on its line.
+func around(r *Run, m plan.Match, n int, before bool) (any, error) {
+	if r.src == nil {
+		return nil, errors.New("no source text")
+	}
+	text := r.src.Text
+	s, e := m.Offsets()
+	if s < 0 || s > e || e > len(text) {
+		return nil, errors.New("match is outside the text")
+	}
+	if before {
+		i := s
+		for k := 0; k < n && i > 0; k++ {
+			c, size := utf8.DecodeLastRuneInString(text[:i])
+			if c == '\n' || c == '\r' {
+				break
+			}
+			i -= size
+		}
+		return text[i:s], nil
+	}
+	i := e
+	for k := 0; k < n && i < len(text); k++ {
+		c, size := utf8.DecodeRuneInString(text[i:])
+		if c == '\n' || c == '\r' {
+			break
+		}
+		i += size
+	}
+	return text[e:i], nil
+}
+
+// Chinese numerals.
+var (
+	cnDigit = map[rune]int{'零': 0, '〇': 0, '○': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+	cnName  = []string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+)
+
+func cn2int(s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	if digits := norm(s); strings.Trim(digits, "0123456789") == "" {
+		n, err := strconv.Atoi(digits)
+		if err != nil {
+			return 0
+		}
+		return n
+	}
+	if !strings.ContainsAny(s, "十百") {
+		// Digit by digit: 二〇一二.
+		n := 0
+		for _, r := range s {
+			d, ok := cnDigit[r]
+			if !ok {
+				return 0
+			}
+			n = n*10 + d
+		}
+		return n
+	}
+	total, cur := 0, 0
+	for _, r := range s {
+		switch r {
+		case '百':
+			total += max(cur, 1) * 100
+			cur = 0
+		case '十':
+			total += max(cur, 1) * 10
+			cur = 0
+		default:
+			d, ok := cnDigit[r]
+			if !ok {
+				return 0
+			}
+			cur = d
+		}
+	}
+	return total + cur
+}
+
+func int2cn(n int) string {
+	if n < 10 {
+		return cnName[n]
+	}
+	var b strings.Builder
+	h, t, u := n/100, n/10%10, n%10
+	if h > 0 {
+		b.WriteString(cnName[h] + "百")
+		if t == 0 && u != 0 {
+			b.WriteString("零")
+		}
+	}
+	if t > 0 {
+		// 十一 at the start, 一百一十 after hundreds.
+		if t > 1 || h > 0 {
+			b.WriteString(cnName[t])
+		}
+		b.WriteString("十")
+	}
+	if u > 0 {
+		b.WriteString(cnName[u])
+	}
+	return b.String()
+}
+
+// norm maps full-width digits, letters and ％ to half width and the
+// padding spaces real texts carry to a space.
+func norm(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ', r == '％':
+			return r - 0xFEE0
+		case r == '\u3000' || r == '\u00a0':
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func yearOf(d plan.Deadline) int {
+	for _, date := range []string{d.To, d.From} {
+		if len(date) >= 4 {
+			if y, err := strconv.Atoi(date[:4]); err == nil {
+				return y
+			}
+		}
+	}
+	return 0
+}
+
+// similar is the Jaccard index of the two texts' character bigrams.
+func similar(a, b string) float64 {
+	ba, bb := bigrams(a), bigrams(b)
+	if len(ba) == 0 && len(bb) == 0 {
+		if strings.TrimFunc(a, isPad) == strings.TrimFunc(b, isPad) {
+			return 1
+		}
+		return 0
+	}
+	inter := 0
+	for g := range ba {
+		if bb[g] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(ba)+len(bb)-inter)
+}
+
+func bigrams(s string) map[[2]rune]bool {
+	out := map[[2]rune]bool{}
+	prev := rune(-1)
+	for _, r := range s {
+		if isPad(r) {
+			continue
+		}
+		if prev >= 0 {
+			out[[2]rune{prev, r}] = true
+		}
+		prev = r
+	}
+	return out
+}

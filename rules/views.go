@@ -1,0 +1,482 @@
+package rules
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/plancheck/plancheck/plan"
+)
+
+// The views are what rule expressions see of a plan. They are built once
+// per document (NewDoc), not per rule, and their field names (expr tags)
+// are the vocabulary rule authors write: keep them stable.
+
+// UnitView is a heading, item, paragraph or preamble paragraph.
+type UnitView struct {
+	Kind   string `expr:"kind"`
+	Label  string `expr:"label"`
+	Style  string `expr:"style"`
+	Form   string `expr:"form"`
+	Number int    `expr:"number"`
+	Level  int    `expr:"level"`
+	// Text is the unit's own text; Title its lead sentence (items) or
+	// heading text, the whole text for other units.
+	Text  string `expr:"text"`
+	Title string `expr:"title"`
+	// Path is the section path; Section the same joined with " › ".
+	Path      []string        `expr:"path"`
+	Section   string          `expr:"section"`
+	Line      int             `expr:"line"`
+	Owners    []plan.Owner    `expr:"owners"`
+	Deadlines []plan.Deadline `expr:"deadlines"`
+	Targets   []plan.Target   `expr:"targets"`
+	Vague     []plan.Match    `expr:"vague"`
+	Terms     []plan.Term     `expr:"terms"`
+	// IsTask is true for an item outside the sections named by the
+	// non_task_sections list (指导思想, 保障措施…).
+	IsTask bool `expr:"is_task"`
+	// Children are the unit's headings, items and paragraphs; Paragraphs
+	// the texts of its unnumbered continuation paragraphs.
+	Children      []*UnitView `expr:"children"`
+	ChildrenCount int         `expr:"children_count"`
+	Paragraphs    []string    `expr:"paragraphs"`
+	// ItemsCount counts the numbered units below this one, at any depth.
+	ItemsCount  int  `expr:"items_count"`
+	HasSubItems bool `expr:"has_sub_items"`
+	// Prev and Next are the nearest siblings of the same numbering style
+	// (nil at the ends), for numbering rules.
+	Prev        *UnitView       `expr:"prev"`
+	Next        *UnitView       `expr:"next"`
+	Parent      *UnitView       `expr:"parent"`
+	ParentLabel string          `expr:"parent_label"`
+	Sentences   []*SentenceView `expr:"sentences"`
+
+	// U is the unit itself, for functions.
+	U *plan.Unit `expr:"-"`
+}
+
+// SentenceView is one sentence of an item, paragraph or preamble: text up
+// to and including 。！？ or ；, or to the end of a line.
+type SentenceView struct {
+	Text  string     `expr:"text"`
+	Span  plan.Match `expr:"span"`
+	Index int        `expr:"index"` // 0-based, within the unit
+	Line  int        `expr:"line"`
+	Unit  *UnitView  `expr:"unit"`
+	// The unit's extractions that lie inside the sentence.
+	Owners    []plan.Owner    `expr:"owners"`
+	Deadlines []plan.Deadline `expr:"deadlines"`
+	Targets   []plan.Target   `expr:"targets"`
+	Vague     []plan.Match    `expr:"vague"`
+	Terms     []plan.Term     `expr:"terms"`
+}
+
+// TableView is a table such as a 责任分解表.
+type TableView struct {
+	Columns []string   `expr:"columns"`
+	Rows    []*RowView `expr:"rows"`
+	Line    int        `expr:"line"`
+	Path    []string   `expr:"path"`
+	U       *plan.Unit `expr:"-"`
+}
+
+// RowView is one row of a table.
+type RowView struct {
+	// Cells maps a column's header to the cell's text ("" for an
+	// unlabeled column); Missing names the columns the row lacks.
+	Cells     map[string]string `expr:"cells"`
+	CellList  []plan.Cell       `expr:"cell_list"`
+	Missing   []string          `expr:"missing"`
+	Short     bool              `expr:"short"`
+	Label     string            `expr:"label"`
+	Number    int               `expr:"number"`
+	Text      string            `expr:"text"`
+	Line      int               `expr:"line"`
+	Owners    []plan.Owner      `expr:"owners"`
+	Deadlines []plan.Deadline   `expr:"deadlines"`
+	Targets   []plan.Target     `expr:"targets"`
+	Table     *TableView        `expr:"table"`
+	U         *plan.Unit        `expr:"-"`
+}
+
+// DocView is the plan as a whole.
+type DocView struct {
+	Title       string         `expr:"title"`
+	Year        int            `expr:"year"`
+	Scope       string         `expr:"scope"`
+	Draft       bool           `expr:"draft"`
+	DraftMarker string         `expr:"draft_marker"`
+	Issuer      string         `expr:"issuer"`
+	Date        string         `expr:"date"`
+	ReplyBy     *plan.Deadline `expr:"reply_by"`
+	File        string         `expr:"file"`
+	Encoding    string         `expr:"encoding"`
+	ItemsCount  int            `expr:"items_count"`
+	Headings    []*UnitView    `expr:"headings"`
+	Items       []*UnitView    `expr:"items"`
+	Paragraphs  []*UnitView    `expr:"paragraphs"`
+	// Units holds every heading, item and paragraph in document order.
+	Units  []*UnitView  `expr:"units"`
+	Tables []*TableView `expr:"tables"`
+	Rows   []*RowView   `expr:"rows"`
+
+	P *plan.Plan `expr:"-"`
+}
+
+// Env is the environment every rule expression is compiled against. Only
+// the fields of the rule's scope are set; using another scope's field is
+// a load error (see scopeNames).
+type Env struct {
+	Plan      *DocView            `expr:"plan"`
+	Vocab     map[string][]string `expr:"vocab"`
+	Item      *UnitView           `expr:"item"`
+	Section   *UnitView           `expr:"section"`
+	Paragraph *UnitView           `expr:"paragraph"`
+	Row       *RowView            `expr:"row"`
+	Table     *TableView          `expr:"table"`
+	Sentence  *SentenceView       `expr:"sentence"`
+	// Match is the finding's span in message and suggestion templates.
+	Match plan.Match `expr:"match"`
+	// Run is the evaluation's state, passed by the loader to every
+	// function call; rules never name it.
+	Run *Run `expr:"__run"`
+}
+
+// scopeNames are the env fields a rule of each scope may use besides plan
+// and vocab.
+var scopeNames = map[Scope][]string{
+	ScopeDocument:  nil,
+	ScopeSection:   {"section"},
+	ScopeItem:      {"item"},
+	ScopeParagraph: {"paragraph"},
+	ScopeTableRow:  {"row", "table"},
+	ScopeSentence:  {"sentence"},
+}
+
+// scopedNames are the env fields that belong to one scope only.
+var scopedNames = map[string]bool{"item": true, "section": true, "paragraph": true, "row": true, "table": true, "sentence": true}
+
+// Target is one unit a rule is evaluated on.
+type Target struct {
+	Env Env
+	// Span is where a true check is reported (DefaultSpan).
+	Span plan.Match
+	// Text is the unit's text, for fingerprints.
+	Text    string
+	Section []string
+}
+
+// Doc holds the views of one plan and the targets of every scope.
+type Doc struct {
+	Plan    *DocView
+	Src     *plan.Source
+	targets map[Scope][]Target
+}
+
+// Targets returns the units a rule of scope s is evaluated on, in
+// document order.
+func (d *Doc) Targets(s Scope) []Target { return d.targets[s] }
+
+// NewDoc builds the views of p. lists are the [vocab] lists rules see;
+// non_task_sections among them decides is_task.
+func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
+	b := &docBuilder{nonTask: lists["non_task_sections"]}
+	dv := &DocView{File: p.File, Encoding: p.Encoding, Year: p.Year, Scope: p.Scope, ReplyBy: p.ReplyBy, P: p}
+	if p.Title != nil {
+		dv.Title = p.Title.Text
+	}
+	if p.DraftMarker != nil {
+		dv.Draft, dv.DraftMarker = true, p.DraftMarker.Text
+	}
+	if p.Issuer != nil {
+		dv.Issuer = p.Issuer.Text
+	}
+	if p.Date != nil {
+		dv.Date = p.Date.Text
+	}
+	b.doc = dv
+	b.children(p.Units, nil, false)
+	dv.ItemsCount = len(dv.Items)
+
+	d := &Doc{Plan: dv, Src: p.Source, targets: map[Scope][]Target{}}
+	base := Env{Plan: dv, Vocab: lists}
+	docSpan := documentSpan(p)
+	d.targets[ScopeDocument] = []Target{{Env: base, Span: docSpan, Text: dv.Title}}
+	for _, v := range dv.Units {
+		env := base
+		var scope Scope
+		switch plan.Kind(v.Kind) {
+		case plan.KindHeading:
+			env.Section, scope = v, ScopeSection
+		case plan.KindItem:
+			env.Item, scope = v, ScopeItem
+		default:
+			env.Paragraph, scope = v, ScopeParagraph
+		}
+		d.targets[scope] = append(d.targets[scope], Target{Env: env, Span: DefaultSpan(v.U), Text: v.Text, Section: v.Path})
+		if scope == ScopeSection {
+			continue
+		}
+		for _, s := range v.Sentences {
+			env := base
+			env.Sentence = s
+			d.targets[ScopeSentence] = append(d.targets[ScopeSentence], Target{Env: env, Span: s.Span, Text: s.Text, Section: v.Path})
+		}
+	}
+	for _, r := range dv.Rows {
+		env := base
+		env.Row, env.Table = r, r.Table
+		d.targets[ScopeTableRow] = append(d.targets[ScopeTableRow], Target{Env: env, Span: DefaultSpan(r.U), Text: r.Text, Section: r.U.Path})
+	}
+	return d
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+type docBuilder struct {
+	nonTask []string
+	doc     *DocView
+}
+
+// children builds the views of us (the children of parent, nil at the top)
+// and links siblings of the same style. nonTask says whether an ancestor
+// is a non-task section.
+func (b *docBuilder) children(us []*plan.Unit, parent *UnitView, nonTask bool) []*UnitView {
+	var out []*UnitView
+	last := map[string]*UnitView{}
+	for _, u := range us {
+		switch u.Kind {
+		case plan.KindHeading, plan.KindItem, plan.KindParagraph, plan.KindPreamble:
+		case plan.KindTable:
+			b.table(u)
+			continue
+		default:
+			// Title, title block, wrapper, closing and junk are not the
+			// plan's content; nothing below them is either.
+			continue
+		}
+		v := b.unit(u, parent)
+		b.doc.Units = append(b.doc.Units, v)
+		switch u.Kind {
+		case plan.KindHeading:
+			b.doc.Headings = append(b.doc.Headings, v)
+		case plan.KindItem:
+			b.doc.Items = append(b.doc.Items, v)
+		default:
+			b.doc.Paragraphs = append(b.doc.Paragraphs, v)
+		}
+		v.IsTask = u.Kind == plan.KindItem && !nonTask
+		under := nonTask || u.Kind == plan.KindHeading && containsAny(v.Title, b.nonTask)
+		v.Children = b.children(u.Children, v, under)
+		v.ChildrenCount = len(v.Children)
+		for _, c := range v.Children {
+			v.ItemsCount += c.ItemsCount + boolInt(c.Label != "")
+			if c.Kind == string(plan.KindItem) {
+				v.HasSubItems = true
+			}
+			if c.Kind == string(plan.KindParagraph) {
+				v.Paragraphs = append(v.Paragraphs, c.Text)
+			}
+		}
+		if v.Style != "" {
+			if p := last[v.Style]; p != nil {
+				p.Next, v.Prev = v, p
+			}
+			last[v.Style] = v
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (b *docBuilder) unit(u *plan.Unit, parent *UnitView) *UnitView {
+	v := &UnitView{
+		Kind: string(u.Kind), Label: u.Label, Style: u.Style, Form: u.Form, Number: u.Number, Level: u.Level,
+		Text: u.Text, Title: u.Text, Path: u.Path, Section: strings.Join(u.Path, " › "), Line: u.Start.Line,
+		Owners: u.Owners, Deadlines: u.Deadlines, Targets: u.Targets, Vague: u.Vague, Terms: u.Terms,
+		Parent: parent, U: u,
+	}
+	if u.Title != nil {
+		v.Title = u.Title.Text
+	}
+	if parent != nil {
+		v.ParentLabel = parent.Label
+	}
+	if u.Kind != plan.KindHeading && u.Source() != nil {
+		v.Sentences = sentences(u, v)
+	}
+	return v
+}
+
+func (b *docBuilder) table(u *plan.Unit) {
+	t := &TableView{Columns: u.Columns, Line: u.Start.Line, Path: u.Path, U: u}
+	for _, c := range u.Children {
+		if c.Kind != plan.KindRow {
+			continue
+		}
+		r := &RowView{
+			Cells: map[string]string{}, CellList: c.Cells, Short: c.Short, Label: c.Label, Number: c.Number,
+			Text: c.Text, Line: c.Start.Line, Owners: c.Owners, Deadlines: c.Deadlines, Targets: c.Targets,
+			Table: t, U: c,
+		}
+		for _, cell := range c.Cells {
+			if cell.Missing {
+				r.Missing = append(r.Missing, cell.Column)
+				continue
+			}
+			if _, dup := r.Cells[cell.Column]; !dup {
+				r.Cells[cell.Column] = cell.Text
+			}
+		}
+		t.Rows = append(t.Rows, r)
+		b.doc.Rows = append(b.doc.Rows, r)
+	}
+	b.doc.Tables = append(b.doc.Tables, t)
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if w != "" && strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceEnds end a sentence; closers that follow one stay with it.
+const (
+	sentenceEnds = "。！？；"
+	closers      = "”’）》」』〕】"
+)
+
+// sentences splits the unit's own text, after its label, into sentences
+// with exact spans.
+func sentences(u *plan.Unit, v *UnitView) []*SentenceView {
+	src := u.Source()
+	start, end := u.Body()
+	if u.Title != nil {
+		if ts, _ := u.Title.Offsets(); ts > start && ts <= end {
+			start = ts
+		}
+	}
+	var out []*SentenceView
+	text := src.Text
+	add := func(s, e int) {
+		for s < e {
+			r, n := utf8.DecodeRuneInString(text[s:])
+			if !isPad(r) {
+				break
+			}
+			s += n
+		}
+		for e > s {
+			r, n := utf8.DecodeLastRuneInString(text[:e])
+			if !isPad(r) {
+				break
+			}
+			e -= n
+		}
+		if s == e {
+			return
+		}
+		m := plan.NewMatch(src, s, e)
+		sv := &SentenceView{Text: m.Text, Span: m, Index: len(out), Line: m.Start.Line, Unit: v}
+		sv.Owners = within(u.Owners, s, e, func(o plan.Owner) plan.Match { return o.Match })
+		sv.Deadlines = within(u.Deadlines, s, e, func(o plan.Deadline) plan.Match { return o.Match })
+		sv.Targets = within(u.Targets, s, e, func(o plan.Target) plan.Match { return o.Match })
+		sv.Vague = within(u.Vague, s, e, func(o plan.Match) plan.Match { return o })
+		sv.Terms = within(u.Terms, s, e, func(o plan.Term) plan.Match { return o.Match })
+		out = append(out, sv)
+	}
+	from := start
+	for i := start; i < end; {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+		switch {
+		case strings.ContainsRune(sentenceEnds, r):
+			for i < end {
+				c, cn := utf8.DecodeRuneInString(text[i:])
+				if !strings.ContainsRune(closers, c) {
+					break
+				}
+				i += cn
+			}
+			add(from, i)
+			from = i
+		case r == '\n' || r == '\r':
+			add(from, i)
+			from = i
+		}
+	}
+	add(from, end)
+	return out
+}
+
+// isPad is the padding real texts carry: spaces, tabs, U+3000, NBSP.
+func isPad(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' }
+
+// within returns the elements of xs whose match lies inside [s, e).
+func within[T any](xs []T, s, e int, m func(T) plan.Match) []T {
+	var out []T
+	for _, x := range xs {
+		ms, me := m(x).Offsets()
+		if ms >= s && me <= e && me > ms {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// DefaultSpan is where a finding on u is reported when its check returns
+// true: an item's lead sentence or a heading's text (Title), a row's first
+// cell, the whole own text of anything else.
+func DefaultSpan(u *plan.Unit) plan.Match {
+	if (u.Kind == plan.KindItem || u.Kind == plan.KindHeading) && u.Title != nil {
+		return *u.Title
+	}
+	if u.Kind == plan.KindRow {
+		for _, c := range u.Cells {
+			if !c.Missing && c.Text != "" {
+				return c.Match
+			}
+		}
+	}
+	return textSpan(u)
+}
+
+// textSpan is the whole of u's own text.
+func textSpan(u *plan.Unit) plan.Match {
+	if u.Source() == nil {
+		return plan.Match{Text: u.Text, Span: u.Span}
+	}
+	s, e := u.Body()
+	return plan.NewMatch(u.Source(), s, e)
+}
+
+// documentSpan is where a document-scope finding is reported: the title,
+// else the first unit of the body, else the start of the input.
+func documentSpan(p *plan.Plan) plan.Match {
+	if p.Title != nil {
+		return *p.Title
+	}
+	var first *plan.Unit
+	p.Walk(func(u *plan.Unit) bool {
+		if first == nil && u.Kind != plan.KindWrapper && u.Kind != plan.KindJunk {
+			first = u
+		}
+		return first == nil
+	})
+	if first != nil {
+		return DefaultSpan(first)
+	}
+	if p.Source != nil {
+		return plan.NewMatch(p.Source, 0, 0)
+	}
+	return plan.Match{}
+}
