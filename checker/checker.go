@@ -45,10 +45,47 @@ func (e *RunError) Error() string {
 
 func (e *RunError) Unwrap() error { return e.Err }
 
-// found is a finding with the text of its unit, for the fingerprint.
+// found is a finding with the text of its unit, for the fingerprint, and
+// the unit itself, for capping.
 type found struct {
 	f    rules.Finding
 	text string
+	unit any
+}
+
+// unitOf is the unit a target belongs to: a sentence's unit, or the
+// target itself.
+func unitOf(t *rules.Target) any {
+	if s := t.Env.Sentence; s != nil && s.Unit != nil {
+		return s.Unit
+	}
+	return t
+}
+
+// capPerUnit keeps at most max findings of one rule per unit (0: all);
+// the last one kept says how many more the unit has.
+func capPerUnit(fs []found, max int) []found {
+	if max <= 0 {
+		return fs
+	}
+	count := map[any]int{}
+	for _, f := range fs {
+		count[f.unit]++
+	}
+	kept := map[any]int{}
+	out := fs[:0]
+	for _, f := range fs {
+		kept[f.unit]++
+		n := kept[f.unit]
+		if n > max {
+			continue
+		}
+		if n == max && count[f.unit] > max {
+			f.f.Message += fmt.Sprintf("（本段另有%d处同类问题）", count[f.unit]-max)
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // Check runs every enabled rule over p. Findings come sorted (see
@@ -64,6 +101,7 @@ func (c *Checker) Check(p *plan.Plan) (findings []rules.Finding, errs []error) {
 	var fs []found
 	var runErrs []*RunError
 	for _, r := range c.rules {
+		var ruleFound []found
 		run := rules.NewRun(p.Source)
 		targets := doc.Targets(r.Scope)
 		for i := range targets {
@@ -77,12 +115,13 @@ func (c *Checker) Check(p *plan.Plan) (findings []rules.Finding, errs []error) {
 				continue
 			}
 			for _, h := range hits {
-				fs = append(fs, found{text: h.Text, f: rules.Finding{
+				ruleFound = append(ruleFound, found{text: h.Text, unit: unitOf(t), f: rules.Finding{
 					RuleID: r.ID, Severity: r.Severity, File: p.File, Span: h.Span.Span, Excerpt: h.Span.Text,
 					Message: h.Message, Suggestion: h.Suggestion, Section: h.Section,
 				}})
 			}
 		}
+		fs = append(fs, capPerUnit(ruleFound, r.MaxPerUnit)...)
 	}
 	slices.SortFunc(fs, func(a, b found) int { return rules.Compare(a.f, b.f) })
 	fs = slices.CompactFunc(fs, func(a, b found) bool { return rules.Compare(a.f, b.f) == 0 })

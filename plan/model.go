@@ -80,7 +80,7 @@ type Target struct {
 	Comparator string `json:"comparator,omitempty" expr:"comparator"`
 	// Value and Value2 (the upper end of a range such as 2-3个).
 	Value    float64 `json:"value" expr:"value"`
-	Value2   float64 `json:"value2,omitempty"`
+	Value2   float64 `json:"value2,omitempty" expr:"value2"`
 	HasValue bool    `json:"has_value" expr:"has_value"`
 	// Unit of the value: %, ‰, /10万, 元, 家, 个, 台…
 	Unit string `json:"unit,omitempty" expr:"unit"`
@@ -99,6 +99,10 @@ type Term struct {
 	Slogan bool `json:"slogan,omitempty" expr:"slogan"`
 	// Explained is true when an explanation (即…, （…）, ：…) follows.
 	Explained bool `json:"explained" expr:"explained"`
+	// First is true for the first use of the term in the document (by
+	// Inner); ExplainedAnywhere is true when some use of it is explained.
+	First             bool `json:"first,omitempty" expr:"first"`
+	ExplainedAnywhere bool `json:"explained_anywhere,omitempty" expr:"explained_anywhere"`
 }
 
 // Cell is one cell of a table row.
@@ -176,7 +180,10 @@ type Plan struct {
 	Issuer      *Match    `json:"issuer,omitempty" expr:"issuer"`
 	Date        *Match    `json:"date,omitempty" expr:"date"`
 	ReplyBy     *Deadline `json:"reply_by,omitempty" expr:"reply_by"`
-	Units       []*Unit   `json:"units" expr:"units"`
+	// StyleForms gives, for each numbering style, the form most of its
+	// labels use (e.g. "1．" for 1.), ties going to the first seen.
+	StyleForms map[string]string `json:"style_forms,omitempty" expr:"style_forms"`
+	Units      []*Unit           `json:"units" expr:"units"`
 }
 
 // Walk calls fn for every unit in document order, depth first; fn returns

@@ -280,7 +280,49 @@ func (p *parser) parse() *Plan {
 	p.classify()
 	p.link()
 	p.extract()
+	p.documentFacts()
 	return p.plan
+}
+
+// documentFacts records what only the whole document tells: each
+// numbering style's usual form, and the first use of every quoted term.
+func (p *parser) documentFacts() {
+	counts := map[string]map[string]int{}
+	var order []string
+	explained := map[string]bool{}
+	p.plan.Walk(func(u *Unit) bool {
+		if u.Style != "" {
+			if counts[u.Style] == nil {
+				counts[u.Style] = map[string]int{}
+			}
+			if counts[u.Style][u.Form] == 0 {
+				order = append(order, u.Style+"\x00"+u.Form)
+			}
+			counts[u.Style][u.Form]++
+		}
+		for _, t := range u.Terms {
+			explained[t.Inner] = explained[t.Inner] || t.Explained
+		}
+		return true
+	})
+	p.plan.StyleForms = map[string]string{}
+	for _, key := range order {
+		style, form, _ := strings.Cut(key, "\x00")
+		if best, ok := p.plan.StyleForms[style]; !ok || counts[style][form] > counts[style][best] {
+			p.plan.StyleForms[style] = form
+		}
+	}
+	seen := map[string]bool{}
+	p.plan.Walk(func(u *Unit) bool {
+		for i := range u.Terms {
+			t := &u.Terms[i]
+			t.ExplainedAnywhere = explained[t.Inner]
+			if !seen[t.Inner] {
+				t.First, seen[t.Inner] = true, true
+			}
+		}
+		return true
+	})
 }
 
 // wordsRegexp builds one alternation from a word list, longest first.
@@ -726,6 +768,14 @@ var (
 
 func (p *parser) extract() {
 	year := p.plan.Year
+	// The notice around a draft is dated before the plan's year (a 2012
+	// plan circulated in December 2011): its reply date is in that year.
+	wrapperYear := year
+	if p.plan.Date != nil {
+		if y := parseNumber(strings.TrimSpace(strings.SplitN(p.plan.Date.Text, "年", 2)[0])); y > 1900 && y < 2200 {
+			wrapperYear = y
+		}
+	}
 	fill := func(u *Unit, s, e int) {
 		u.Owners = p.x.Owners(p.src, s, e)
 		u.Deadlines = p.x.Deadlines(p.src, s, e, year)
@@ -751,7 +801,7 @@ func (p *parser) extract() {
 				fill(u, u.bodyStart, u.bodyEnd)
 			}
 		case KindWrapper:
-			u.Deadlines = p.x.Deadlines(p.src, u.bodyStart, u.bodyEnd, year)
+			u.Deadlines = p.x.Deadlines(p.src, u.bodyStart, u.bodyEnd, wrapperYear)
 			if p.plan.ReplyBy == nil && len(u.Deadlines) > 0 && strings.Contains(u.Text, "意见") {
 				d := u.Deadlines[0]
 				p.plan.ReplyBy = &d

@@ -207,6 +207,7 @@ func TestParseExtractsPinghu(t *testing.T) {
 	require.NotNil(t, p.ReplyBy)
 	assert.Contains(t, p.ReplyBy.Text, "12月23日")
 	assert.Equal(t, 5, p.ReplyBy.Start.Line)
+	assert.Equal(t, "2011-12-23", p.ReplyBy.To, "the notice is dated 2011")
 	key := p.Items()[10:]
 	p.Walk(func(u *Unit) bool {
 		if u.Kind != KindWrapper {

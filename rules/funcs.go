@@ -171,7 +171,7 @@ func newFunctions(c *caches) []function {
 			},
 		},
 		{
-			FuncDoc: FuncDoc{Name: "find", Doc: "finds every match of the regexp (RE2 syntax) in the text of a unit, sentence, row or match. When the regexp has a group, the first group's text is the match: put context before it, e.g. `\\p{Han}(,)`.",
+			FuncDoc: FuncDoc{Name: "find", Doc: "finds every match of the regexp (RE2 syntax) in the text of a unit, sentence, row or match. When the regexp has groups, the first group that took part is the match: put context around it, e.g. `\\p{Han}(,)|(\\()\\p{Han}`.",
 				Example: `find(sentence, "[0-9]+-[0-9]+(个|家|项)")`},
 			types: regionOverloads(func(T reflect.Type) any {
 				return reflect.New(reflect.FuncOf([]reflect.Type{T, reflect.TypeFor[string]()}, []reflect.Type{reflect.TypeFor[matchesT]()}, false)).Interface()
@@ -274,6 +274,101 @@ func newFunctions(c *caches) []function {
 				Example: `similar(item.title, item.prev.title) > 0.8`},
 			types: []any{new(func(string, string) float64)},
 			impl:  func(r *Run, a []any) (any, error) { return similar(a[0].(string), a[1].(string)), nil },
+		},
+		{
+			FuncDoc: FuncDoc{Name: "ref", Doc: "names a unit the way a 修改意见 does: 第3条, 第（三）条, 第二部分, “一是”, 分解表第5项.",
+				Example: `ref(item) + "未明确责任单位"`},
+			types: []any{new(func(unitT) string)},
+			impl: func(r *Run, a []any) (any, error) {
+				u := a[0].(unitT)
+				if u == nil {
+					return "", errors.New("ref: unit is nil")
+				}
+				return unitRef(u), nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "label_span", Doc: "is the numbering label of a heading or item as written (e.g. “（三）”), for numbering rules.",
+				Example: `[label_span(unit)]`},
+			types: []any{new(func(unitT) matchT)},
+			impl: func(r *Run, a []any) (any, error) {
+				u := a[0].(unitT)
+				if u == nil || u.U == nil || u.U.Source() == nil {
+					return nil, errors.New("label_span: unit is nil")
+				}
+				s, _ := u.U.Body()
+				return plan.NewMatch(u.U.Source(), s, s+len(u.Label)), nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "clip", Doc: "shortens s to at most n characters, ending it with … when cut.",
+				Example: `clip(item.title, 20)`},
+			types: []any{new(func(string, int) string)},
+			impl: func(r *Run, a []any) (any, error) {
+				s, n := a[0].(string), a[1].(int)
+				if rs := []rune(s); n >= 0 && len(rs) > n {
+					return string(rs[:n]) + "…", nil
+				}
+				return s, nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "unpaired", Doc: "finds the paired marks that have no partner in the text of a unit, sentence, row or match; pairs is a string of open/close marks in pairs. Nesting is checked per kind of mark.",
+				Example: `unpaired(paragraph, "（）“”《》")`},
+			types: regionOverloads(func(T reflect.Type) any {
+				return reflect.New(reflect.FuncOf([]reflect.Type{T, reflect.TypeFor[string]()}, []reflect.Type{reflect.TypeFor[matchesT]()}, false)).Interface()
+			}),
+			impl: func(r *Run, a []any) (any, error) {
+				src, s, e, err := region(r, a[0])
+				if err != nil {
+					return nil, err
+				}
+				pairs := []rune(a[1].(string))
+				if len(pairs)%2 != 0 {
+					return nil, fmt.Errorf("unpaired: %q is not a list of pairs", a[1].(string))
+				}
+				return unpaired(r, src, s, e, pairs)
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "keys", Doc: "returns the left sides of a list of \"wrong→right\" entries (an optional \"@year\" after the right side says since when the entry applies).",
+				Example: `find_any(sentence, keys(vocab.typos))`},
+			types: []any{new(func([]string) []string), new(func([]any) []string)},
+			impl: func(r *Run, a []any) (any, error) {
+				list := stringList(a[0])
+				out := make([]string, 0, len(list))
+				for _, entry := range list {
+					k, _, _ := splitEntry(entry)
+					out = append(out, k)
+				}
+				return out, nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "lookup", Doc: "returns the right side of the \"wrong→right\" entry whose left side is key, \"\" when there is none.",
+				Example: `lookup(vocab.typos, match.text)`},
+			types: []any{new(func([]string, string) string), new(func([]any, string) string)},
+			impl: func(r *Run, a []any) (any, error) {
+				for _, entry := range stringList(a[0]) {
+					if k, v, _ := splitEntry(entry); k == a[1].(string) {
+						return v, nil
+					}
+				}
+				return "", nil
+			},
+		},
+		{
+			FuncDoc: FuncDoc{Name: "since", Doc: "returns the year after \"@\" in the entry whose left side is key: the year from which the entry applies; 0 when it always applies.",
+				Example: `since(vocab.outdated_names, match.text) <= plan.year`},
+			types: []any{new(func([]string, string) int), new(func([]any, string) int)},
+			impl: func(r *Run, a []any) (any, error) {
+				for _, entry := range stringList(a[0]) {
+					if k, _, year := splitEntry(entry); k == a[1].(string) {
+						return year, nil
+					}
+				}
+				return 0, nil
+			},
 		},
 		{
 			FuncDoc: FuncDoc{Name: "repeat", Doc: "repeats s n times (bounded: replaces the built-in).",
@@ -496,19 +591,23 @@ func region(r *Run, x any) (*plan.Source, int, int, error) {
 }
 
 // findAll returns the non-overlapping matches of re in x's text, built
-// from their offsets (never by searching the text again). With a group,
-// the first group is the match.
+// from their offsets (never by searching the text again). With groups,
+// the first group that took part is the match.
 func findAll(r *Run, x any, re *regexp.Regexp) (any, error) {
 	src, s, e, err := region(r, x)
 	if err != nil {
 		return nil, err
 	}
 	var out matchesT
-	group := re.NumSubexp() > 0
 	for _, loc := range re.FindAllStringSubmatchIndex(src.Text[s:e], -1) {
 		ms, me := loc[0], loc[1]
-		if group {
-			ms, me = loc[2], loc[3]
+		// The first group that took part is the match, so alternatives
+		// can each mark their own part: `\p{Han}(,)|(\()\p{Han}`.
+		for g := 2; g+1 < len(loc); g += 2 {
+			if loc[g] >= 0 {
+				ms, me = loc[g], loc[g+1]
+				break
+			}
 		}
 		if ms < 0 || ms == me {
 			continue
@@ -707,4 +806,88 @@ func bigrams(s string) map[[2]rune]bool {
 		prev = r
 	}
 	return out
+}
+
+// splitEntry reads a "wrong→right@year" vocabulary entry; right and year
+// are optional.
+func splitEntry(entry string) (key, value string, year int) {
+	key, rest, _ := strings.Cut(entry, "→")
+	value, y, ok := strings.Cut(rest, "@")
+	if ok {
+		year, _ = strconv.Atoi(strings.TrimSpace(y))
+	}
+	return strings.TrimSpace(key), strings.TrimSpace(value), year
+}
+
+// unpaired walks the text once with a stack per kind of mark: a closing
+// mark with no open one, and an open mark never closed, are reported.
+// A pair whose two marks are the same character (straight quotes) is
+// matched by alternation.
+func unpaired(r *Run, src *plan.Source, s, e int, pairs []rune) (matchesT, error) {
+	closeOf := map[rune]rune{}
+	openOf := map[rune]rune{}
+	for i := 0; i < len(pairs); i += 2 {
+		closeOf[pairs[i]] = pairs[i+1]
+		openOf[pairs[i+1]] = pairs[i]
+	}
+	open := map[rune][]int{}
+	var bad []int
+	text := src.Text[s:e]
+	for i, c := range text {
+		if err := r.step(1); err != nil {
+			return nil, err
+		}
+		_, isOpen := closeOf[c]
+		o, isClose := openOf[c]
+		switch {
+		case isOpen && isClose: // same mark both ways
+			if n := len(open[c]); n > 0 {
+				open[c] = open[c][:n-1]
+			} else {
+				open[c] = append(open[c], i)
+			}
+		case isOpen:
+			open[c] = append(open[c], i)
+		case isClose:
+			if n := len(open[o]); n > 0 {
+				open[o] = open[o][:n-1]
+			} else {
+				bad = append(bad, i)
+			}
+		}
+	}
+	for _, offs := range open {
+		bad = append(bad, offs...)
+	}
+	slices.Sort(bad)
+	out := make(matchesT, 0, len(bad))
+	for _, i := range bad {
+		_, n := utf8.DecodeRuneInString(text[i:])
+		out = append(out, plan.NewMatch(src, s+i, s+i+n))
+	}
+	return out, nil
+}
+
+// unitRef writes the conventional reference to a unit from its label and
+// numbering style.
+func unitRef(u *UnitView) string {
+	label := strings.TrimRight(u.Label, "、.．，, ")
+	switch {
+	case u.Kind == string(plan.KindRow):
+		return "分解表第" + label + "项"
+	case label == "":
+		return "“" + clipRunes(u.Title, 12) + "”"
+	case u.Style == "一是":
+		return "“" + label + "”"
+	case u.Kind == string(plan.KindHeading) && u.Style == "一、":
+		return "第" + label + "部分"
+	}
+	return "第" + label + "条"
+}
+
+func clipRunes(s string, n int) string {
+	if rs := []rune(s); len(rs) > n {
+		return string(rs[:n]) + "…"
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -149,7 +150,7 @@ func TestFunctionDocs(t *testing.T) {
 // TestFunctionExamplesCompile keeps the documentation honest: every
 // example compiles as a check, a when or a template part in some scope.
 func TestFunctionExamplesCompile(t *testing.T) {
-	lists := map[string][]string{"vague_verbs": {"进一步加强"}, "vague_deadlines": {"年内"}}
+	lists := map[string][]string{"vague_verbs": {"进一步加强"}, "vague_deadlines": {"年内"}, "typos": {"选拨→选拔"}, "outdated_names": {"卫生计生委→卫生健康委@2019"}}
 	c := newCompiler(lists)
 	for _, d := range Functions() {
 		ok := false
@@ -166,5 +167,41 @@ func TestFunctionExamplesCompile(t *testing.T) {
 			}
 		}
 		assert.True(t, ok, "example of %s does not compile: %s: %v", d.Name, d.Example, last)
+	}
+}
+
+func TestSplitEntry(t *testing.T) {
+	for _, tc := range []struct {
+		entry, key, value string
+		year              int
+	}{
+		{"选拨→选拔", "选拨", "选拔", 0},
+		{"卫生计生委→卫生健康委@2019", "卫生计生委", "卫生健康委", 2019},
+		{"待补", "待补", "", 0},
+	} {
+		k, v, y := splitEntry(tc.entry)
+		assert.Equal(t, []any{tc.key, tc.value, tc.year}, []any{k, v, y}, tc.entry)
+	}
+}
+
+func TestUnpaired(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string // the unpaired marks with their columns
+	}{
+		{"（一）加强“管理”。", nil},
+		{"加强（管理。", []string{"（@3"}},
+		{"加强）管理“。", []string{"）@3", "“@6"}},
+		{"《甲〈乙〉》》", []string{"》@7"}},
+	} {
+		src, err := plan.NewSource("t", []byte(tc.text))
+		require.NoError(t, err)
+		got, err := unpaired(NewRun(src), src, 0, len(src.Text), []rune("（）“”《》〈〉"))
+		require.NoError(t, err)
+		var have []string
+		for _, m := range got {
+			have = append(have, fmt.Sprintf("%s@%d", m.Text, m.Start.Col))
+		}
+		assert.Equal(t, tc.want, have, tc.text)
 	}
 }

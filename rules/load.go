@@ -47,6 +47,7 @@ type ruleSpec struct {
 	Rationale  string                        `toml:"rationale"`
 	Tags       []string                      `toml:"tags"`
 	Enabled    *bool                         `toml:"enabled"`
+	MaxPerUnit int                           `toml:"max_per_unit"`
 }
 
 type overrideSpec struct {
@@ -316,7 +317,7 @@ func (l *loader) rules(name string, md toml.MetaData, prims []toml.Primitive, id
 			ID: rs.ID, Title: rs.Title, Severity: rs.Severity.Value, Scope: rs.Scope.Value,
 			When: rs.When, Check: rs.Check, Message: rs.Message, Suggestion: rs.Suggestion,
 			Rationale: rs.Rationale, Tags: rs.Tags, Enabled: rs.Enabled == nil || *rs.Enabled,
-			File: name, Line: tbl.key("").line,
+			MaxPerUnit: rs.MaxPerUnit, File: name, Line: tbl.key("").line,
 		}
 		if tbl != nil {
 			r.keys = tbl.keys
@@ -381,7 +382,7 @@ var (
 	ruleFields = map[string]string{
 		"id": "string", "title": "string", "severity": "text", "scope": "text", "when": "string",
 		"check": "string", "message": "string", "suggestion": "string", "rationale": "string",
-		"tags": "strings", "enabled": "bool",
+		"tags": "strings", "enabled": "bool", "max_per_unit": "integer",
 	}
 	overrideFields = map[string]string{"severity": "text", "enabled": "bool"}
 )
@@ -412,7 +413,7 @@ func (l *loader) typeErrors(md toml.MetaData, prim toml.Primitive, fields map[st
 	}
 }
 
-var typeWords = map[string]string{"string": "a string", "text": "a string", "strings": "an array of strings", "bool": "true or false"}
+var typeWords = map[string]string{"string": "a string", "text": "a string", "strings": "an array of strings", "bool": "true or false", "integer": "an integer"}
 
 func tomlType(v any) string {
 	switch x := v.(type) {

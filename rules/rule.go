@@ -19,6 +19,9 @@ const (
 	ScopeDocument  Scope = "document"
 	ScopeSection   Scope = "section"   // numbered headings
 	ScopeItem      Scope = "item"      // numbered task items
+	ScopeNumbered  Scope = "numbered"  // headings and items alike, as `unit`: for numbering rules
+	ScopeTask      Scope = "task"      // items and table rows alike, as `task`: for owner/deadline/target rules
+	ScopeText      Scope = "text"      // every unit with text of its own (headings, items, paragraphs, preamble), as `unit`
 	ScopeParagraph Scope = "paragraph" // unnumbered paragraphs, preamble included
 	ScopeTableRow  Scope = "table_row"
 	ScopeSentence  Scope = "sentence" // sentences of items, paragraphs and preamble
@@ -26,7 +29,7 @@ const (
 
 // Scopes lists every scope, largest first.
 func Scopes() []Scope {
-	return []Scope{ScopeDocument, ScopeSection, ScopeItem, ScopeParagraph, ScopeTableRow, ScopeSentence}
+	return []Scope{ScopeDocument, ScopeSection, ScopeItem, ScopeNumbered, ScopeTask, ScopeText, ScopeParagraph, ScopeTableRow, ScopeSentence}
 }
 
 // UnmarshalText accepts the name of a scope, so that a misspelt scope is
@@ -66,6 +69,10 @@ type Rule struct {
 	Rationale  string
 	Tags       []string
 	Enabled    bool
+	// MaxPerUnit, when positive, caps the findings on one unit: the last
+	// one kept says how many more there are, so a paragraph full of
+	// half-width commas stays readable.
+	MaxPerUnit int
 	// File and Line say where the rule was defined.
 	File string
 	Line int

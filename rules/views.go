@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,13 +45,17 @@ type UnitView struct {
 	// ItemsCount counts the numbered units below this one, at any depth.
 	ItemsCount  int  `expr:"items_count"`
 	HasSubItems bool `expr:"has_sub_items"`
-	// Prev and Next are the nearest siblings of the same numbering style
-	// (nil at the ends), for numbering rules.
-	Prev        *UnitView       `expr:"prev"`
-	Next        *UnitView       `expr:"next"`
-	Parent      *UnitView       `expr:"parent"`
-	ParentLabel string          `expr:"parent_label"`
-	Sentences   []*SentenceView `expr:"sentences"`
+	// Prev and Next are the numbering neighbours (plan.Unit.Prev/Next):
+	// the units of the same style and level under the same grandparent,
+	// so numbering continued across sections can be checked; nil at the
+	// ends. FirstInParent is true for the first unit of its style under
+	// its parent, where numbering may also restart at 1.
+	Prev          *UnitView       `expr:"prev"`
+	Next          *UnitView       `expr:"next"`
+	FirstInParent bool            `expr:"first_in_parent"`
+	Parent        *UnitView       `expr:"parent"`
+	ParentLabel   string          `expr:"parent_label"`
+	Sentences     []*SentenceView `expr:"sentences"`
 
 	// U is the unit itself, for functions.
 	U *plan.Unit `expr:"-"`
@@ -110,12 +115,14 @@ type DocView struct {
 	Issuer      string         `expr:"issuer"`
 	Date        string         `expr:"date"`
 	ReplyBy     *plan.Deadline `expr:"reply_by"`
-	File        string         `expr:"file"`
-	Encoding    string         `expr:"encoding"`
-	ItemsCount  int            `expr:"items_count"`
-	Headings    []*UnitView    `expr:"headings"`
-	Items       []*UnitView    `expr:"items"`
-	Paragraphs  []*UnitView    `expr:"paragraphs"`
+	// StyleForms is each numbering style's usual form (plan.Plan.StyleForms).
+	StyleForms map[string]string `expr:"style_forms"`
+	File       string            `expr:"file"`
+	Encoding   string            `expr:"encoding"`
+	ItemsCount int               `expr:"items_count"`
+	Headings   []*UnitView       `expr:"headings"`
+	Items      []*UnitView       `expr:"items"`
+	Paragraphs []*UnitView       `expr:"paragraphs"`
 	// Units holds every heading, item and paragraph in document order.
 	Units  []*UnitView  `expr:"units"`
 	Tables []*TableView `expr:"tables"`
@@ -133,9 +140,14 @@ type Env struct {
 	Item      *UnitView           `expr:"item"`
 	Section   *UnitView           `expr:"section"`
 	Paragraph *UnitView           `expr:"paragraph"`
-	Row       *RowView            `expr:"row"`
-	Table     *TableView          `expr:"table"`
-	Sentence  *SentenceView       `expr:"sentence"`
+	// Unit is the heading or item a numbered-scope rule is looking at.
+	Unit *UnitView `expr:"unit"`
+	// Task is the item or table row a task-scope rule is looking at; a
+	// row's title is its task cell.
+	Task     *UnitView     `expr:"task"`
+	Row      *RowView      `expr:"row"`
+	Table    *TableView    `expr:"table"`
+	Sentence *SentenceView `expr:"sentence"`
 	// Match is the finding's span in message and suggestion templates.
 	Match plan.Match `expr:"match"`
 	// Run is the evaluation's state, passed by the loader to every
@@ -149,13 +161,16 @@ var scopeNames = map[Scope][]string{
 	ScopeDocument:  nil,
 	ScopeSection:   {"section"},
 	ScopeItem:      {"item"},
+	ScopeNumbered:  {"unit"},
+	ScopeTask:      {"task"},
+	ScopeText:      {"unit"},
 	ScopeParagraph: {"paragraph"},
 	ScopeTableRow:  {"row", "table"},
 	ScopeSentence:  {"sentence"},
 }
 
 // scopedNames are the env fields that belong to one scope only.
-var scopedNames = map[string]bool{"item": true, "section": true, "paragraph": true, "row": true, "table": true, "sentence": true}
+var scopedNames = map[string]bool{"task": true, "unit": true, "item": true, "section": true, "paragraph": true, "row": true, "table": true, "sentence": true}
 
 // Target is one unit a rule is evaluated on.
 type Target struct {
@@ -181,8 +196,8 @@ func (d *Doc) Targets(s Scope) []Target { return d.targets[s] }
 // NewDoc builds the views of p. lists are the [vocab] lists rules see;
 // non_task_sections among them decides is_task.
 func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
-	b := &docBuilder{nonTask: lists["non_task_sections"]}
-	dv := &DocView{File: p.File, Encoding: p.Encoding, Year: p.Year, Scope: p.Scope, ReplyBy: p.ReplyBy, P: p}
+	b := &docBuilder{nonTask: lists["non_task_sections"], views: map[*plan.Unit]*UnitView{}}
+	dv := &DocView{File: p.File, Encoding: p.Encoding, Year: p.Year, Scope: p.Scope, ReplyBy: p.ReplyBy, StyleForms: p.StyleForms, P: p}
 	if p.Title != nil {
 		dv.Title = p.Title.Text
 	}
@@ -197,6 +212,9 @@ func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
 	}
 	b.doc = dv
 	b.children(p.Units, nil, false)
+	for u, v := range b.views {
+		v.Prev, v.Next = b.views[u.Prev], b.views[u.Next]
+	}
 	dv.ItemsCount = len(dv.Items)
 
 	d := &Doc{Plan: dv, Src: p.Source, targets: map[Scope][]Target{}}
@@ -215,6 +233,19 @@ func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
 			env.Paragraph, scope = v, ScopeParagraph
 		}
 		d.targets[scope] = append(d.targets[scope], Target{Env: env, Span: DefaultSpan(v.U), Text: v.Text, Section: v.Path})
+		if scope == ScopeItem {
+			task := base
+			task.Task = v
+			d.targets[ScopeTask] = append(d.targets[ScopeTask], Target{Env: task, Span: DefaultSpan(v.U), Text: v.Text, Section: v.Path})
+		}
+		text := base
+		text.Unit = v
+		d.targets[ScopeText] = append(d.targets[ScopeText], Target{Env: text, Span: DefaultSpan(v.U), Text: v.Text, Section: v.Path})
+		if scope == ScopeSection || scope == ScopeItem {
+			numbered := base
+			numbered.Unit = v
+			d.targets[ScopeNumbered] = append(d.targets[ScopeNumbered], Target{Env: numbered, Span: DefaultSpan(v.U), Text: v.Text, Section: v.Path})
+		}
 		if scope == ScopeSection {
 			continue
 		}
@@ -228,6 +259,9 @@ func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
 		env := base
 		env.Row, env.Table = r, r.Table
 		d.targets[ScopeTableRow] = append(d.targets[ScopeTableRow], Target{Env: env, Span: DefaultSpan(r.U), Text: r.Text, Section: r.U.Path})
+		task := base
+		task.Task = rowTask(r)
+		d.targets[ScopeTask] = append(d.targets[ScopeTask], Target{Env: task, Span: DefaultSpan(r.U), Text: r.Text, Section: r.U.Path})
 	}
 	return d
 }
@@ -242,6 +276,7 @@ func boolInt(b bool) int {
 type docBuilder struct {
 	nonTask []string
 	doc     *DocView
+	views   map[*plan.Unit]*UnitView
 }
 
 // children builds the views of us (the children of parent, nil at the top)
@@ -262,6 +297,7 @@ func (b *docBuilder) children(us []*plan.Unit, parent *UnitView, nonTask bool) [
 			continue
 		}
 		v := b.unit(u, parent)
+		b.views[u] = v
 		b.doc.Units = append(b.doc.Units, v)
 		switch u.Kind {
 		case plan.KindHeading:
@@ -285,9 +321,7 @@ func (b *docBuilder) children(us []*plan.Unit, parent *UnitView, nonTask bool) [
 			}
 		}
 		if v.Style != "" {
-			if p := last[v.Style]; p != nil {
-				p.Next, v.Prev = v, p
-			}
+			v.FirstInParent = last[v.Style] == nil
 			last[v.Style] = v
 		}
 		out = append(out, v)
@@ -339,6 +373,32 @@ func (b *docBuilder) table(u *plan.Unit) {
 	}
 	b.doc.Tables = append(b.doc.Tables, t)
 }
+
+// taskColumn names the column of a row that states its task.
+var taskColumn = regexp.MustCompile(`任务|内容|措施|事项|工作`)
+
+// rowTask presents a table row as a task, so one rule can check the
+// owners and deadlines of items and of 责任分解表 rows alike.
+func rowTask(r *RowView) *UnitView {
+	u := r.U
+	v := &UnitView{
+		Kind: string(u.Kind), Label: u.Label, Number: u.Number, Text: u.Text, Title: u.Text,
+		Path: u.Path, Section: strings.Join(u.Path, " › "), Line: u.Start.Line,
+		Owners: u.Owners, Deadlines: u.Deadlines, Targets: u.Targets, Vague: u.Vague, Terms: u.Terms,
+		IsTask: true, U: u,
+	}
+	for _, c := range u.Cells {
+		if !c.Missing && taskColumn.MatchString(c.Column) && !timeOrOwner.MatchString(c.Column) {
+			v.Title = c.Text
+			break
+		}
+	}
+	return v
+}
+
+// timeOrOwner keeps columns such as 完成时间 and 工作责任人 from being
+// taken for the task column.
+var timeOrOwner = regexp.MustCompile(`时|责任|牵头|配合|领导`)
 
 func containsAny(s string, words []string) bool {
 	for _, w := range words {

@@ -62,7 +62,10 @@ func TestNewDoc(t *testing.T) {
 	assert.Same(t, second, first.Next)
 	assert.Same(t, first, second.Prev)
 	assert.Nil(t, first.Prev)
-	assert.Nil(t, dv.Items[2].Prev, "item 3 has no sibling of its style in its section")
+	assert.Same(t, second, dv.Items[2].Prev, "numbering neighbours run across sections")
+	assert.True(t, first.FirstInParent)
+	assert.False(t, second.FirstInParent)
+	assert.True(t, dv.Items[2].FirstInParent, "item 3 is the first of its style in its section")
 	assert.Equal(t, "（一）", first.ParentLabel)
 
 	sec := dv.Headings[0]
@@ -231,10 +234,10 @@ func TestEval(t *testing.T) {
 }
 
 func TestEvalRunError(t *testing.T) {
-	// item.prev is nil on the first item of each section.
+	// item.prev is nil on the first item of each numbering chain.
 	hits, errs := evalRule(t, "item", "", "item.prev.number > 0", "x")
-	assert.Len(t, hits, 1, "the other items go on")
-	require.Len(t, errs, 3)
+	assert.Len(t, hits, 2, "the other items go on")
+	require.Len(t, errs, 2)
 	var ee *rules.EvalError
 	require.ErrorAs(t, errs[0], &ee)
 	assert.Equal(t, "check", ee.Field)
