@@ -153,7 +153,26 @@ func (x *Extractor) isSlogan(inner string) bool {
 		return !strings.ContainsRune(inner, '年')
 	}
 	r, _ := utf8.DecodeRuneInString(inner)
-	return strings.ContainsRune(countNumerals, r)
+	if !strings.ContainsRune(countNumerals, r) {
+		return false
+	}
+	// A short term (四风, 两票制, 三个年) or one that counts twice or more
+	// (两学一做, 双下沉两提升) is a slogan; a longer phrase that merely
+	// starts with 一 (“一切工作到支部”) is a quotation.
+	return n <= 5 || numeralGroups(inner) >= 2
+}
+
+// numeralGroups counts the runs of count numerals in s.
+func numeralGroups(s string) int {
+	groups, in := 0, false
+	for _, r := range s {
+		is := strings.ContainsRune(countNumerals, r)
+		if is && !in {
+			groups++
+		}
+		in = is
+	}
+	return groups
 }
 
 // explained looks after a term's closing mark at text[i] for an

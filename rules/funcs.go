@@ -276,7 +276,7 @@ func newFunctions(c *caches) []function {
 			impl:  func(r *Run, a []any) (any, error) { return similar(a[0].(string), a[1].(string)), nil },
 		},
 		{
-			FuncDoc: FuncDoc{Name: "ref", Doc: "names a unit the way a 修改意见 does: 第3条, 第（三）条, 第二部分, “一是”, 分解表第5项.",
+			FuncDoc: FuncDoc{Name: "ref", Doc: "names a unit the way a 修改意见 does: 第3条, 第（三）条, 第二部分, “一是”项, 分解表第5项.",
 				Example: `ref(item) + "未明确责任单位"`},
 			types: []any{new(func(unitT) string)},
 			impl: func(r *Run, a []any) (any, error) {
@@ -878,7 +878,7 @@ func unitRef(u *UnitView) string {
 	case label == "":
 		return "“" + clipRunes(u.Title, 12) + "”"
 	case u.Style == "一是":
-		return "“" + label + "”"
+		return "“" + label + "”项"
 	case u.Kind == string(plan.KindHeading) && u.Style == "一、":
 		return "第" + label + "部分"
 	}
