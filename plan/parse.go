@@ -42,8 +42,10 @@ var labelPatterns = []struct {
 }
 
 var (
-	// A dot label must not be a decimal number or a date (2.5, 2018.3).
+	// A dot label must not be a decimal number or a date (2.5, 2018.3),
+	// but may be followed by a date (2.9月底前完成…).
 	digitAfter = regexp.MustCompile(`^[0-9０-９]`)
+	dateAfter  = regexp.MustCompile(`^[0-9０-９]{1,2}\s*[月日]|^[0-9０-９]{4}\s*年`)
 	titleGenre = regexp.MustCompile(`(工作要点|要点|工作计划|计划|实施方案|工作方案|方案|意见|通知|规划|办法|纲要|安排)\s*$`)
 	draftRe    = regexp.MustCompile(`[（(]?\s*(征求意见稿|讨论稿|送审稿|修改稿|草案|代拟稿)\s*[）)]?`)
 	dateRe     = regexp.MustCompile(`[0-9０-９〇○零一二三四五六七八九]{4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,3}\s*月(\s*[0-9０-９一二三四五六七八九十]{1,3}\s*日)?`)
@@ -101,7 +103,7 @@ func findLabel(text string) (label, bool) {
 			continue
 		}
 		lt := text[:m[1]]
-		if p.style == StyleArabicDot && digitAfter.MatchString(text[m[1]:]) {
+		if p.style == StyleArabicDot && digitAfter.MatchString(text[m[1]:]) && !dateAfter.MatchString(text[m[1]:]) {
 			continue
 		}
 		num := parseNumber(text[m[2]:m[3]])

@@ -363,3 +363,15 @@ func mustSource(t *testing.T, name string, data []byte) *Source {
 	require.NoError(t, err)
 	return src
 }
+
+// A dot label may be followed by a date: 2.9月底前… is item 2, not a
+// decimal inside item 1.
+func TestParseDotLabelBeforeDate(t *testing.T) {
+	src := mustSource(t, "t.txt", []byte("2019年全市卫生健康工作要点\n一、重点工作\n1.推进A。\n2.9月底前完成B。\n3．6月底前完成C。\n4.2019年12月前完成D。\n5.2.5亿元用于E。\n"))
+	p := Parse(src, testVocab(t))
+	var got []string
+	for _, it := range p.Items() {
+		got = append(got, it.Label)
+	}
+	assert.Equal(t, []string{"1.", "2.", "3．", "4."}, got, "5.2.5 is a decimal inside item 4's paragraph, not a label")
+}

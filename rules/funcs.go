@@ -371,6 +371,24 @@ func newFunctions(c *caches) []function {
 			},
 		},
 		{
+			FuncDoc: FuncDoc{Name: "duplicate_of", Doc: "is the earlier task item most similar to item (Jaccard index of character bigrams, as similar) when that similarity is at least min; nil otherwise. Computed once per document with an index, so it stays fast on long plans.",
+				Example: `duplicate_of(plan, item, 0.6) != nil`},
+			types: []any{new(func(*DocView, unitT, float64) unitT)},
+			impl: func(r *Run, a []any) (any, error) {
+				d, u, min := a[0].(*DocView), a[1].(unitT), a[2].(float64)
+				if d == nil || u == nil {
+					return unitT(nil), errors.New("duplicate_of: plan or item is nil")
+				}
+				if d.dups == nil {
+					d.dups = newDupIndex(d.Items)
+				}
+				if hit := d.dups.best[u]; hit.of != nil && hit.score >= min {
+					return hit.of, nil
+				}
+				return unitT(nil), nil
+			},
+		},
+		{
 			FuncDoc: FuncDoc{Name: "repeat", Doc: "repeats s n times (bounded: replaces the built-in).",
 				Example: `repeat("　", 2)`},
 			types: []any{new(func(string, int) string)},

@@ -23,7 +23,11 @@ const (
 	maxNesting   = 100      // bracket depth
 	maxNodes     = 2000
 	memoryBudget = 1_000_000 // expr's unit: array elements and the like
+	// A rule may take maxSteps loop iterations plus stepsPerByte for each
+	// byte of the document: linear work is never stopped on a big but
+	// honest plan, quadratic work is.
 	maxSteps     = 1_000_000
+	stepsPerByte = 16
 	maxBytes     = 64 << 20
 	maxDuration  = 10 * time.Second
 	maxMessage   = 16 << 10 // bytes of one rendered message or suggestion; longer ones are cut
@@ -39,19 +43,26 @@ var ErrBudget = errors.New("rule exceeded its work budget")
 // safe for concurrent use: one per rule per document per worker.
 type Run struct {
 	src   *plan.Source
+	limit int // loop iterations allowed
 	steps int
 	bytes int
 	start time.Time
 }
 
 // NewRun starts the evaluation of a rule over the document read from src.
-func NewRun(src *plan.Source) *Run { return &Run{src: src, start: time.Now()} }
+func NewRun(src *plan.Source) *Run {
+	r := &Run{src: src, limit: maxSteps, start: time.Now()}
+	if src != nil {
+		r.limit += stepsPerByte * len(src.Text)
+	}
+	return r
+}
 
 // step charges n loop iterations.
 func (r *Run) step(n int) error {
 	r.steps += n
-	if r.steps > maxSteps {
-		return fmt.Errorf("%w: more than %d loop iterations", ErrBudget, maxSteps)
+	if r.steps > r.limit {
+		return fmt.Errorf("%w: more than %d loop iterations", ErrBudget, r.limit)
 	}
 	// The clock is read now and then only: it bounds rules whose single
 	// steps are expensive.

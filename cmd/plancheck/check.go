@@ -81,7 +81,7 @@ func runCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := set.Select(splitList(c.StringSlice("enable")), splitList(c.StringSlice("disable"))); err != nil {
+	if err := selectRules(set, splitList(c.StringSlice("enable")), splitList(c.StringSlice("disable"))); err != nil {
 		return cli.Exit(err.Error(), exitError)
 	}
 	names, inputErrs := expandInputs(c.Args().Slice())
@@ -187,6 +187,16 @@ func readCheckOptions(c *cli.Context) (checkOptions, error) {
 		}
 	}
 	return opt, nil
+}
+
+// selectRules applies --enable (run only these rules) and --disable.
+func selectRules(set *rules.Set, enable, disable []string) error {
+	if len(enable) > 0 {
+		if err := set.Select(nil, []string{"*"}); err != nil {
+			return err
+		}
+	}
+	return set.Select(enable, disable)
 }
 
 // splitList accepts both repeated flags and comma-separated lists.

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Reproducible speed and memory figures for plancheck (issue 8). Generates
+# the inputs from ../shared/corpus (or fixtures/ when that is absent),
+# builds the binary, and prints wall time and peak memory per target.
+# Usage: bench/run.sh [OUTDIR]   (default bench/out, git-ignored)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-bench/out}
+mkdir -p "$out"
+if [ ! -x /usr/bin/time ]; then
+  echo "bench: /usr/bin/time is needed (apt-get install -y time)" >&2
+  exit 2
+fi
+
+corpus=../shared/corpus
+if ls "$corpus"/*.txt >/dev/null 2>&1; then
+  files=("$corpus"/*.txt)
+else
+  echo "bench: ../shared absent, using fixtures/ drafts" >&2
+  files=(fixtures/samples/*.txt fixtures/rules/*.txt)
+fi
+
+go build -o "$out/plancheck" ./cmd/plancheck
+bin=$out/plancheck
+
+# Inputs: one file; all files concatenated 100 times; 2,000 copies of each.
+one=${files[0]}
+big=$out/big.txt
+if [ ! -f "$big" ]; then
+  for _ in $(seq 100); do cat "${files[@]}"; done > "$big"
+fi
+many=$out/many
+if [ ! -d "$many" ]; then
+  mkdir -p "$many"
+  for f in "${files[@]}"; do
+    base=$(basename "$f" .txt)
+    for i in $(seq 2000); do cp "$f" "$many/$base-$i.txt"; done
+  done
+fi
+
+# measure NAME TARGET CMD...: runs CMD 3 times, keeps the fastest wall time
+# and its peak RSS.
+measure() {
+  local name=$1 target=$2; shift 2
+  local best="" mem=""
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || true
+    read -r wall rss < "$out/time.txt"
+    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; mem=$rss; fi
+  done
+  printf '| %-34s | %8s s | %7.1f MB | %-22s |\n' "$name" "$best" "$(awk "BEGIN{print $mem/1024}")" "$target"
+}
+
+size() { du -b "$1" | cut -f1; }
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(go version | cut -d' ' -f3)"
+echo "inputs: one file $(size "$one") B; big.txt $(size "$big") B ($(wc -l < "$big") lines); many/ $(ls "$many" | wc -l) files"
+echo
+echo "| target                             |     wall |   peak RSS | goal                   |"
+echo "|------------------------------------|----------|------------|------------------------|"
+measure "one corpus file (process start)" "< 0.01 s" "$bin" check --format json --fail-on never "$one"
+measure "big.txt, full rule set" "< 0.3 s, < 100 MB" "$bin" check --format json --fail-on never "$big"
+measure "big.txt, text format" "(for reference)" "$bin" check --fail-on never "$big"
+measure "10,000 files, --jobs 2" "< 5 s, flat memory" "$bin" check --format json --fail-on never --jobs 2 "$many"
+measure "10,000 files, --jobs 2, text" "(for reference)" "$bin" check --fail-on never --jobs 2 "$many"
