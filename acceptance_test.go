@@ -10,6 +10,7 @@ import (
 
 	"github.com/plancheck/plancheck"
 	"github.com/plancheck/plancheck/checker"
+	"github.com/plancheck/plancheck/docx"
 	"github.com/plancheck/plancheck/plan"
 	"github.com/plancheck/plancheck/rules"
 )
@@ -174,5 +175,52 @@ func BenchmarkLoadBuiltin(b *testing.B) {
 		if _, err := rules.LoadBuiltin(plancheck.DefaultRules, plancheck.DefaultRulesName); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A Word draft and its text version get the same findings (rule and
+// excerpt), except those only typed numbering can cause (the label's own
+// punctuation is not in a Word paragraph's text) and the tracked change
+// (督导 in the .txt reads 督查 in the .docx).
+func TestAcceptanceDocxMatchesText(t *testing.T) {
+	for _, tc := range []struct{ docx, txt string }{
+		{"003-pinghu-draft.docx", "003_b8266a3591212cdf.txt"},
+		{"000-jiaxing-table.docx", "000_61405fd166fa8747.txt"},
+	} {
+		t.Run(tc.docx, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("../shared/docx", tc.docx))
+			if os.IsNotExist(err) {
+				t.Skip("../shared absent")
+			}
+			require.NoError(t, err)
+			set := builtin(t)
+			doc, err := docx.Read(tc.docx, data, docx.DefaultLimits())
+			require.NoError(t, err)
+			p := plan.Parse(doc.Source(), &set.Vocab)
+			fromDocx, errs := checker.New(set).Check(p)
+			require.Empty(t, errs)
+			_, fromText := checkCorpus(t, tc.txt)
+			count := func(fs []rules.Finding) map[string]int {
+				m := map[string]int{}
+				for _, f := range fs {
+					if f.RuleID == "numbering-style-mixed" {
+						continue // typed numbering only
+					}
+					m[f.RuleID+" "+f.Excerpt]++
+				}
+				return m
+			}
+			assert.Equal(t, count(fromText), count(fromDocx))
+			for _, f := range fromDocx {
+				require.Positive(t, f.Start.Para, "%s %q has a paragraph position", f.RuleID, f.Excerpt)
+				if f.End.Para != f.Start.Para || f.Excerpt == doc.Label(f.Start.Para) {
+					continue // across paragraphs, or on Word's own numbering
+				}
+				// The paragraph and character address the excerpt in the document itself.
+				para := []rune(doc.ParaText(f.Start.Para))
+				require.LessOrEqual(t, f.End.ParaChar-1, len(para), "%s %q", f.RuleID, f.Excerpt)
+				assert.Equal(t, f.Excerpt, string(para[f.Start.ParaChar-1:f.End.ParaChar-1]), "%s at 段落 %d, 第%d字", f.RuleID, f.Start.Para, f.Start.ParaChar)
+			}
+		})
 	}
 }

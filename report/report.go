@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/plancheck/plancheck/docx"
 	"github.com/plancheck/plancheck/plan"
 	"github.com/plancheck/plancheck/rules"
 )
@@ -38,6 +39,11 @@ type File struct {
 	Source   *plan.Source
 	Findings []rules.Finding
 	Err      error
+	// Title is the plan's title as read ("" when none), for the 修改意见.
+	Title string
+	// Doc is the Word document the source was rendered from, nil for
+	// plain text: the docx format comments a copy of it.
+	Doc *docx.Document
 }
 
 // Options control rendering. The zero value renders plain text without
@@ -56,6 +62,9 @@ type Options struct {
 	// MaxWidth is the widest excerpt the text format shows, in display
 	// cells; 0 means DefaultMaxWidth.
 	MaxWidth int
+	// Author and Initials sign the Word comments and the 修改意见; Date
+	// (YYYY-MM-DD) dates them. Empty values get placeholders.
+	Author, Initials, Date string
 }
 
 // Formatter renders a run file by file, so that long runs stream: Start
@@ -211,7 +220,10 @@ func (t *tally) sentence() string {
 // "二、重点工作 › （三）… › 11，第78行第5列".
 func location(fd rules.Finding) string {
 	var pos string
-	if fd.Start.Line > 0 {
+	switch {
+	case fd.Start.Para > 0:
+		pos = fmt.Sprintf("段落 %d，第%d字", fd.Start.Para, fd.Start.ParaChar)
+	case fd.Start.Line > 0:
 		pos = fmt.Sprintf("第%d行第%d列", fd.Start.Line, fd.Start.Col)
 	}
 	sec := strings.Join(fd.Section, " › ")

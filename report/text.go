@@ -76,7 +76,12 @@ func (t *textFormatter) File(f File) error {
 
 func (t *textFormatter) finding(b *strings.Builder, f File, fd rules.Finding) {
 	loc := f.Name
-	if fd.Start.Line > 0 {
+	switch {
+	case fd.Start.Para > 0:
+		// A Word document has no lines to jump to: name the paragraph
+		// and the character, as a reader finds them in Word.
+		loc = fmt.Sprintf("%s: 段落 %d, 第%d字", f.Name, fd.Start.Para, fd.Start.ParaChar)
+	case fd.Start.Line > 0:
 		loc = fmt.Sprintf("%s:%d:%d", f.Name, fd.Start.Line, fd.Start.Col)
 	}
 	fmt.Fprintf(b, "%s %s %s [%s]\n", t.paint(ansiBold, loc+":"),

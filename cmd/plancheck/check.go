@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/plancheck/plancheck/checker"
+	"github.com/plancheck/plancheck/docx"
 	"github.com/plancheck/plancheck/plan"
 	"github.com/plancheck/plancheck/report"
 	"github.com/plancheck/plancheck/rules"
@@ -52,6 +53,9 @@ Examples:
 			&cli.StringFlag{Name: "baseline", Usage: "report only findings not recorded in this baseline file"},
 			&cli.StringFlag{Name: "write-baseline", Usage: "record the current findings in this baseline file"},
 			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the text format: auto (a terminal, unless NO_COLOR is set), always or never"},
+			&cli.StringFlag{Name: "author", Usage: "who signs the Word comments and the 修改意见 (e.g. 市卫生健康委办公室)"},
+			&cli.StringFlag{Name: "initials", Usage: "the comment author's initials in Word"},
+			&cli.StringFlag{Name: "date", Usage: "the date of the comments and the 修改意见, YYYY-MM-DD (default: none)"},
 			maxSizeFlag(),
 		},
 		Action: runCheck,
@@ -100,6 +104,7 @@ func runCheck(c *cli.Context) error {
 	}
 	formatter, err := report.New(c.String("format"), out, report.Options{
 		Color: useColor(c), ToolVersion: version, Rules: ruleInfos(set),
+		Author: c.String("author"), Initials: c.String("initials"), Date: c.String("date"),
 	})
 	if err != nil {
 		return cli.Exit(err.Error(), exitError)
@@ -122,7 +127,7 @@ func runCheck(c *cli.Context) error {
 		return checkOne(c, name, set, ck, x)
 	}, func(r fileResult) error {
 		progress.step()
-		f := report.File{Name: r.name, Source: r.src, Err: r.err}
+		f := report.File{Name: r.name, Source: r.src, Err: r.err, Title: r.title, Doc: r.doc}
 		if r.err != nil {
 			fmt.Fprintln(c.App.ErrWriter, "plancheck:", r.err)
 			raise(exitError)
@@ -285,26 +290,33 @@ func expandInputs(args []string) ([]string, []error) {
 
 // isDraftFile says which files a directory walk checks.
 func isDraftFile(path string) bool {
-	return strings.EqualFold(filepath.Ext(path), ".txt")
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".txt" || ext == ".docx"
 }
 
 // fileResult is the outcome of checking one input.
 type fileResult struct {
 	name     string
+	title    string
 	src      *plan.Source
+	doc      *docx.Document
 	findings []rules.Finding
 	runErrs  []error
 	err      error
 }
 
 func checkOne(c *cli.Context, name string, set *rules.Set, ck *checker.Checker, x *plan.Extractor) fileResult {
-	src, err := readSource(c, name)
+	in, err := readInput(c, name)
 	if err != nil {
 		return fileResult{name: name, err: err}
 	}
-	p := plan.ParseWith(src, &set.Vocab, x)
+	p := plan.ParseWith(in.src, &set.Vocab, x)
 	findings, runErrs := ck.Check(p)
-	return fileResult{name: name, src: src, findings: findings, runErrs: runErrs}
+	r := fileResult{name: name, src: in.src, doc: in.doc, findings: findings, runErrs: runErrs}
+	if p.Title != nil {
+		r.title = strings.Join(strings.Fields(p.Title.Text), "")
+	}
+	return r
 }
 
 // checkFiles checks names with jobs workers and hands the results to emit

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/plancheck/plancheck"
+	"github.com/plancheck/plancheck/docx"
 	"github.com/plancheck/plancheck/plan"
 	"github.com/plancheck/plancheck/rules"
 )
@@ -50,44 +52,65 @@ func loadRules(c *cli.Context) (*rules.Set, error) {
 // unsupported names the formats people send that plancheck cannot read,
 // with how to convert them.
 var unsupported = map[string]string{
-	".doc":  "a legacy Word file: convert it with `libreoffice --headless --convert-to txt:Text FILE`",
-	".docx": "a Word file: .docx reading is not available yet; save it as plain text (`libreoffice --headless --convert-to txt:Text FILE`)",
-	".wps":  "a WPS file: save it as .txt from WPS, or `libreoffice --headless --convert-to txt:Text FILE`",
-	".pdf":  "a PDF: copy its text into a .txt file, or `pdftotext -layout FILE`",
+	".doc": "a legacy Word file: convert it with `libreoffice --headless --convert-to docx FILE`",
+	".wps": "a WPS file: save it as .docx from WPS, or `libreoffice --headless --convert-to docx FILE`",
+	".pdf": "a PDF: convert the original document to .docx, or copy its text into a .txt file (`pdftotext -layout FILE`)",
 }
 
-// readSource reads a file, or standard input for "-", refusing formats it
-// cannot read with a hint.
-func readSource(c *cli.Context, name string) (*plan.Source, error) {
+// input is one draft as read: its text (for .docx, the rendering of the
+// document) and, for a Word file, the document itself.
+type input struct {
+	src *plan.Source
+	doc *docx.Document
+}
+
+// readInput reads a file, or standard input for "-": a .docx file (by its
+// content, whatever its name) is rendered, anything else decoded as text.
+// Formats it cannot read are refused with a hint.
+func readInput(c *cli.Context, name string) (input, error) {
 	if hint, ok := unsupported[strings.ToLower(filepath.Ext(name))]; ok {
-		return nil, fmt.Errorf("%s: %s", name, hint)
+		return input{}, fmt.Errorf("%s: %s", name, hint)
 	}
+	display, r := name, io.Reader(nil)
 	if name == "-" {
-		src, err := plan.ReadSource("<stdin>", c.App.Reader, c.Int64("max-size"))
+		display, r = "<stdin>", c.App.Reader
+	} else {
+		f, err := os.Open(name)
 		if err != nil {
-			return nil, fmt.Errorf("<stdin>: %w", err)
+			return input{}, err
 		}
-		return src, nil
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return input{}, fmt.Errorf("%s: is a directory", name)
+		}
+		r = f
 	}
-	f, err := os.Open(name)
+	max := c.Int64("max-size")
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, err
+		return input{}, fmt.Errorf("%s: %w", display, err)
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory", name)
+	if int64(len(data)) > max {
+		return input{}, fmt.Errorf("%s: %w: more than %d bytes (raise the limit with --max-size)", display, plan.ErrTooLarge, max)
 	}
-	src, err := plan.ReadSource(name, f, c.Int64("max-size"))
+	if docx.IsDocx(data) || strings.EqualFold(filepath.Ext(name), ".docx") {
+		doc, err := docx.Read(display, data, docx.DefaultLimits())
+		if err != nil {
+			return input{}, fmt.Errorf("%s: %w", display, err)
+		}
+		return input{src: doc.Source(), doc: doc}, nil
+	}
+	src, err := plan.NewSource(display, data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return input{}, fmt.Errorf("%s: %w", display, err)
 	}
-	return src, nil
+	return input{src: src}, nil
 }
 
 func readPlan(c *cli.Context, name string, set *rules.Set) (*plan.Plan, error) {
-	src, err := readSource(c, name)
+	in, err := readInput(c, name)
 	if err != nil {
 		return nil, err
 	}
-	return plan.Parse(src, &set.Vocab), nil
+	return plan.Parse(in.src, &set.Vocab), nil
 }
