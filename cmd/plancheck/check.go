@@ -310,9 +310,9 @@ func checkOne(c *cli.Context, name string, set *rules.Set, ck *checker.Checker, 
 	if err != nil {
 		return fileResult{name: name, err: err}
 	}
-	p := plan.ParseWith(in.src, &set.Vocab, x)
+	p := plan.ParseWith(in.Source, &set.Vocab, x)
 	findings, runErrs := ck.Check(p)
-	r := fileResult{name: name, src: in.src, doc: in.doc, findings: findings, runErrs: runErrs}
+	r := fileResult{name: name, src: in.Source, doc: in.Doc, findings: findings, runErrs: runErrs}
 	if p.Title != nil {
 		r.title = strings.Join(strings.Fields(p.Title.Text), "")
 	}

@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/plancheck/plancheck"
-	"github.com/plancheck/plancheck/docx"
+	"github.com/plancheck/plancheck/checker"
 	"github.com/plancheck/plancheck/plan"
 	"github.com/plancheck/plancheck/rules"
 )
@@ -49,62 +47,32 @@ func loadRules(c *cli.Context) (*rules.Set, error) {
 	return set, nil
 }
 
-// unsupported names the formats people send that plancheck cannot read,
-// with how to convert them.
-var unsupported = map[string]string{
-	".doc": "a legacy Word file: convert it with `libreoffice --headless --convert-to docx FILE`",
-	".wps": "a WPS file: save it as .docx from WPS, or `libreoffice --headless --convert-to docx FILE`",
-	".pdf": "a PDF: convert the original document to .docx, or copy its text into a .txt file (`pdftotext -layout FILE`)",
-}
-
-// input is one draft as read: its text (for .docx, the rendering of the
-// document) and, for a Word file, the document itself.
-type input struct {
-	src *plan.Source
-	doc *docx.Document
-}
-
-// readInput reads a file, or standard input for "-": a .docx file (by its
-// content, whatever its name) is rendered, anything else decoded as text.
-// Formats it cannot read are refused with a hint.
-func readInput(c *cli.Context, name string) (input, error) {
-	if hint, ok := unsupported[strings.ToLower(filepath.Ext(name))]; ok {
-		return input{}, fmt.Errorf("%s: %s", name, hint)
-	}
+// readInput reads a file, or standard input for "-", and decodes it (see
+// checker.ReadInput), refusing inputs over --max-size.
+func readInput(c *cli.Context, name string) (checker.Input, error) {
 	display, r := name, io.Reader(nil)
 	if name == "-" {
 		display, r = "<stdin>", c.App.Reader
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return input{}, err
+			return checker.Input{}, err
 		}
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return input{}, fmt.Errorf("%s: is a directory", name)
+			return checker.Input{}, fmt.Errorf("%s: is a directory", name)
 		}
 		r = f
 	}
 	max := c.Int64("max-size")
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return input{}, fmt.Errorf("%s: %w", display, err)
+		return checker.Input{}, fmt.Errorf("%s: %w", display, err)
 	}
 	if int64(len(data)) > max {
-		return input{}, fmt.Errorf("%s: %w: more than %d bytes (raise the limit with --max-size)", display, plan.ErrTooLarge, max)
+		return checker.Input{}, fmt.Errorf("%s: %w: more than %d bytes (raise the limit with --max-size)", display, plan.ErrTooLarge, max)
 	}
-	if docx.IsDocx(data) || strings.EqualFold(filepath.Ext(name), ".docx") {
-		doc, err := docx.Read(display, data, docx.DefaultLimits())
-		if err != nil {
-			return input{}, fmt.Errorf("%s: %w", display, err)
-		}
-		return input{src: doc.Source(), doc: doc}, nil
-	}
-	src, err := plan.NewSource(display, data)
-	if err != nil {
-		return input{}, fmt.Errorf("%s: %w", display, err)
-	}
-	return input{src: src}, nil
+	return checker.ReadInput(display, data)
 }
 
 func readPlan(c *cli.Context, name string, set *rules.Set) (*plan.Plan, error) {
@@ -112,5 +80,5 @@ func readPlan(c *cli.Context, name string, set *rules.Set) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plan.Parse(in.src, &set.Vocab), nil
+	return plan.Parse(in.Source, &set.Vocab), nil
 }
