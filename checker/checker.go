@@ -13,19 +13,25 @@ import (
 
 	"github.com/plancheck/plancheck/plan"
 	"github.com/plancheck/plancheck/rules"
+	"github.com/plancheck/plancheck/themes"
 )
 
 // Checker holds a compiled rule set. It is safe for concurrent use: the
 // programs are shared, and each Check call has its own VM.
 type Checker struct {
-	set   *rules.Set
-	rules []*rules.Rule
+	set     *rules.Set
+	rules   []*rules.Rule
+	matcher *themes.Matcher
 }
 
 // New returns a checker for the rules of set enabled now.
 func New(set *rules.Set) *Checker {
-	return &Checker{set: set, rules: set.Enabled()}
+	return &Checker{set: set, rules: set.Enabled(), matcher: themes.NewMatcher(set.ThemeOptions())}
 }
+
+// Matcher is the theme matcher built from the rule set's vocabulary, for
+// callers that trace coverage without checking (plancheck trace).
+func (c *Checker) Matcher() *themes.Matcher { return c.matcher }
 
 // Rules returns the rules the checker runs, in set order.
 func (c *Checker) Rules() []*rules.Rule { return c.rules }
@@ -93,11 +99,25 @@ func capPerUnit(fs []found, max int) []found {
 // and unit that failed, sorted by position. A rule that exhausts its
 // budget is stopped for this document.
 func (c *Checker) Check(p *plan.Plan) (findings []rules.Finding, errs []error) {
+	findings, _, errs = c.CheckAgainst(p, nil)
+	return findings, errs
+}
+
+// CheckAgainst is Check with the higher-level plans the draft must carry
+// out: their headings and items become themes, matched in the draft with
+// the [[theme]] declarations of the rule set; theme-scope rules see the
+// coverage, which is also returned (one result per theme, parents first).
+func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []rules.Finding, coverage []themes.Result, errs []error) {
 	doc, err := newDoc(p, c.set.Lists)
 	if err != nil {
-		return nil, []error{&RunError{File: p.File, Pos: plan.Position{Line: 1, Col: 1}, RuleID: "-", Err: err}}
+		return nil, nil, []error{&RunError{File: p.File, Pos: plan.Position{Line: 1, Col: 1}, RuleID: "-", Err: err}}
 	}
 	m := &vm.VM{}
+	if len(parents) > 0 || len(c.set.Themes) > 0 {
+		var themeErrs []error
+		coverage, themeErrs = c.coverage(m, doc, p, parents)
+		errs = append(errs, themeErrs...)
+	}
 	var fs []found
 	var runErrs []*RunError
 	for _, r := range c.rules {
@@ -139,7 +159,37 @@ func (c *Checker) Check(p *plan.Plan) (findings []rules.Finding, errs []error) {
 	for _, e := range runErrs {
 		errs = append(errs, e)
 	}
-	return findings, errs
+	return findings, coverage, errs
+}
+
+// coverage derives the parents' themes, keeps the declared themes that
+// apply to this draft, matches both in the draft and adds the results to
+// the views for theme-scope rules.
+func (c *Checker) coverage(m *vm.VM, doc *rules.Doc, p *plan.Plan, parents []*plan.Plan) ([]themes.Result, []error) {
+	var errs []error
+	var derived []themes.Theme
+	for i, parent := range parents {
+		derived = append(derived, c.matcher.Derive(parent, fmt.Sprintf("p%d", i+1))...)
+	}
+	var declared []themes.Declared
+	for _, ts := range c.set.Themes {
+		ok, err := ts.Applies(m, doc)
+		if err != nil {
+			errs = append(errs, &RunError{File: p.File, Pos: plan.Position{Line: 1, Col: 1}, RuleID: "theme " + ts.ID, Err: err})
+			continue
+		}
+		if ok {
+			declared = append(declared, ts.Declared)
+		}
+	}
+	results := c.matcher.Match(derived, declared, p)
+	for i := range results {
+		if _, ok := c.set.NotApplicable[results[i].Theme.ID]; ok {
+			results[i].Verdict = themes.NotApplicable
+		}
+	}
+	doc.AddThemes(results, func(t themes.Theme) *plan.Unit { return c.matcher.NearestSection(t, p) }, c.set.NotApplicable)
+	return results, errs
 }
 
 // newDoc builds the views, turning a panic on a malformed plan into an error.

@@ -226,6 +226,16 @@ func checkFixture(c *Checker, dir, name string, parse func(string, []byte) (*pla
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %v", name, err)
 	}
-	findings, errs := c.Check(p)
+	// X.parent.txt beside X.txt is the higher-level plan X must carry out.
+	var parents []*plan.Plan
+	parentName := strings.TrimSuffix(name, ".txt") + ".parent.txt"
+	if pdata, err := os.ReadFile(filepath.Join(dir, parentName)); err == nil {
+		parent, err := parse(parentName, pdata)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", parentName, err)
+		}
+		parents = append(parents, parent)
+	}
+	findings, _, errs := c.CheckAgainst(p, parents)
 	return findings, errs, nil
 }

@@ -27,12 +27,15 @@ const ConfigName = ".plancheck.toml"
 type fileSpec struct {
 	// Extends is absent (not "defined") in a configuration file that
 	// extends the built-in set.
-	Extends      toml.Primitive            `toml:"extends"`
-	Disable      toml.Primitive            `toml:"disable"`
-	Vocab        map[string]toml.Primitive `toml:"vocab"`
-	VocabReplace map[string]toml.Primitive `toml:"vocab_replace"`
-	Override     map[string]toml.Primitive `toml:"override"`
-	Rules        []toml.Primitive          `toml:"rule"`
+	Extends       toml.Primitive            `toml:"extends"`
+	Disable       toml.Primitive            `toml:"disable"`
+	Vocab         map[string]toml.Primitive `toml:"vocab"`
+	VocabReplace  map[string]toml.Primitive `toml:"vocab_replace"`
+	Override      map[string]toml.Primitive `toml:"override"`
+	Rules         []toml.Primitive          `toml:"rule"`
+	Themes        []toml.Primitive          `toml:"theme"`
+	Parent        toml.Primitive            `toml:"parent"`
+	NotApplicable map[string]string         `toml:"not_applicable"`
 }
 
 type ruleSpec struct {
@@ -136,6 +139,11 @@ func (l *loader) finish() (*Set, error) {
 	c := newCompiler(s.Lists)
 	for _, r := range s.Rules {
 		l.errs = append(l.errs, c.compileRule(r)...)
+	}
+	for _, t := range s.Themes {
+		if t.applies != nil {
+			l.errs = append(l.errs, c.compileRule(t.applies)...)
+		}
 	}
 	if err := l.errs.Err(); err != nil {
 		return nil, err
@@ -261,6 +269,16 @@ func (l *loader) loadData(name string, data []byte, dir string, builtin bool) {
 		}
 	}
 
+	l.themes(name, md, spec.Themes, idx)
+	if md.IsDefined("parent") {
+		l.parents(md, spec.Parent, dir, &RuleError{File: name, Line: top.key("parent").line, Field: "parent"})
+	}
+	for id, reason := range spec.NotApplicable {
+		if l.set.NotApplicable == nil {
+			l.set.NotApplicable = map[string]string{}
+		}
+		l.set.NotApplicable[id] = reason
+	}
 	ids, failed := l.rules(name, md, spec.Rules, idx)
 	l.overrides(name, md, spec.Override, idx)
 	l.unknownKeys(name, md, idx, ids, failed)

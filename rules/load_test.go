@@ -72,7 +72,7 @@ func TestLoadErrors(t *testing.T) {
 			content: ruleTOML(map[string]string{"id": `"Owner_Missing"`, "scope": `"items"`}),
 			want: []string{
 				`r.toml:2: Owner_Missing: id: id "Owner_Missing" is not kebab-case (area first, e.g. deadline-vague)`,
-				`r.toml:5: Owner_Missing: scope: unknown scope "items" (want document, section, item, numbered, task, text, paragraph, table_row, sentence)`,
+				`r.toml:5: Owner_Missing: scope: unknown scope "items" (want document, section, item, numbered, task, text, theme, paragraph, table_row, sentence)`,
 			},
 		},
 		{

@@ -29,7 +29,7 @@ const (
 
 // Scopes lists every scope, largest first.
 func Scopes() []Scope {
-	return []Scope{ScopeDocument, ScopeSection, ScopeItem, ScopeNumbered, ScopeTask, ScopeText, ScopeParagraph, ScopeTableRow, ScopeSentence}
+	return []Scope{ScopeDocument, ScopeSection, ScopeItem, ScopeNumbered, ScopeTask, ScopeText, ScopeTheme, ScopeParagraph, ScopeTableRow, ScopeSentence}
 }
 
 // UnmarshalText accepts the name of a scope, so that a misspelt scope is
@@ -102,6 +102,13 @@ type Set struct {
 	Lists map[string][]string
 	// Files lists the files merged, in order.
 	Files []string
+	// Themes are the [[theme]] declarations; Parents the higher-level
+	// plans the configuration names (`parent = [...]`), as paths;
+	// NotApplicable maps theme ids to the reason they do not apply to
+	// this draft (`[not_applicable]`).
+	Themes        []*ThemeSpec
+	Parents       []string
+	NotApplicable map[string]string
 }
 
 // Enabled returns the enabled rules in order.

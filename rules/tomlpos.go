@@ -12,6 +12,8 @@ import (
 type tomlIndex struct {
 	// rules holds one table per [[rule]] header, in order.
 	rules []*tomlTable
+	// themes are the [[theme]] tables, in order.
+	themes []*tomlTable
 	// tables holds the other tables by dotted path ("" is the top level,
 	// "override.deadline-*" an override).
 	tables map[string]*tomlTable
@@ -80,8 +82,11 @@ func indexTOML(data string) *tomlIndex {
 				continue
 			}
 			cur = &tomlTable{line: n, keys: map[string]keyPos{}}
-			if strings.Join(splitKey(line[2:end]), ".") == "rule" {
+			switch strings.Join(splitKey(line[2:end]), ".") {
+			case "rule":
 				idx.rules = append(idx.rules, cur)
+			case "theme":
+				idx.themes = append(idx.themes, cur)
 			}
 			continue
 		case line[0] == '[':

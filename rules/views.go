@@ -146,7 +146,9 @@ type Env struct {
 	Unit *UnitView `expr:"unit"`
 	// Task is the item or table row a task-scope rule is looking at; a
 	// row's title is its task cell.
-	Task     *UnitView     `expr:"task"`
+	Task *UnitView `expr:"task"`
+	// Theme is the theme a theme-scope rule is looking at.
+	Theme    *ThemeView    `expr:"theme"`
 	Row      *RowView      `expr:"row"`
 	Table    *TableView    `expr:"table"`
 	Sentence *SentenceView `expr:"sentence"`
@@ -166,13 +168,14 @@ var scopeNames = map[Scope][]string{
 	ScopeNumbered:  {"unit"},
 	ScopeTask:      {"task"},
 	ScopeText:      {"unit"},
+	ScopeTheme:     {"theme"},
 	ScopeParagraph: {"paragraph"},
 	ScopeTableRow:  {"row", "table"},
 	ScopeSentence:  {"sentence"},
 }
 
 // scopedNames are the env fields that belong to one scope only.
-var scopedNames = map[string]bool{"task": true, "unit": true, "item": true, "section": true, "paragraph": true, "row": true, "table": true, "sentence": true}
+var scopedNames = map[string]bool{"theme": true, "task": true, "unit": true, "item": true, "section": true, "paragraph": true, "row": true, "table": true, "sentence": true}
 
 // Target is one unit a rule is evaluated on.
 type Target struct {
@@ -189,6 +192,7 @@ type Doc struct {
 	Plan    *DocView
 	Src     *plan.Source
 	targets map[Scope][]Target
+	lists   map[string][]string
 }
 
 // Targets returns the units a rule of scope s is evaluated on, in
@@ -219,7 +223,7 @@ func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
 	}
 	dv.ItemsCount = len(dv.Items)
 
-	d := &Doc{Plan: dv, Src: p.Source, targets: map[Scope][]Target{}}
+	d := &Doc{Plan: dv, Src: p.Source, targets: map[Scope][]Target{}, lists: lists}
 	base := Env{Plan: dv, Vocab: lists}
 	docSpan := documentSpan(p)
 	d.targets[ScopeDocument] = []Target{{Env: base, Span: docSpan, Text: dv.Title}}

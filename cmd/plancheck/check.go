@@ -53,6 +53,7 @@ Examples:
 			&cli.StringFlag{Name: "baseline", Usage: "report only findings not recorded in this baseline file"},
 			&cli.StringFlag{Name: "write-baseline", Usage: "record the current findings in this baseline file"},
 			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the text format: auto (a terminal, unless NO_COLOR is set), always or never"},
+			&cli.StringSliceFlag{Name: "parent", Usage: "a higher-level plan (上级工作要点) the draft must carry out; repeat for several (default: `parent` in the config)"},
 			&cli.StringFlag{Name: "author", Usage: "who signs the Word comments and the 修改意见 (e.g. 市卫生健康委办公室)"},
 			&cli.StringFlag{Name: "initials", Usage: "the comment author's initials in Word"},
 			&cli.StringFlag{Name: "date", Usage: "the date of the comments and the 修改意见, YYYY-MM-DD (default: none)"},
@@ -60,6 +61,24 @@ Examples:
 		},
 		Action: runCheck,
 	}
+}
+
+// readParents reads the higher-level plans: --parent, else the config's
+// `parent` list. They are parsed once and shared by every draft.
+func readParents(c *cli.Context, set *rules.Set, x *plan.Extractor) ([]*plan.Plan, error) {
+	names := c.StringSlice("parent")
+	if len(names) == 0 {
+		names = set.Parents
+	}
+	var parents []*plan.Plan
+	for _, name := range names {
+		in, err := readInput(c, name)
+		if err != nil {
+			return nil, fmt.Errorf("--parent: %w", err)
+		}
+		parents = append(parents, plan.ParseWith(in.Source, &set.Vocab, x))
+	}
+	return parents, nil
 }
 
 // checkOptions are the flags of one run, read once.
@@ -112,6 +131,10 @@ func runCheck(c *cli.Context) error {
 
 	ck := checker.New(set)
 	x := plan.NewExtractor(&set.Vocab)
+	parents, err := readParents(c, set, x)
+	if err != nil {
+		return cli.Exit(err.Error(), exitError)
+	}
 	var baselineOut []baselineEntry
 	worst := exitOK
 	raise := func(code int) { worst = max(worst, code) }
@@ -124,7 +147,7 @@ func runCheck(c *cli.Context) error {
 	}
 	progress := newProgress(c.App.ErrWriter, len(names))
 	err = checkFiles(names, opt.jobs, func(name string) fileResult {
-		return checkOne(c, name, set, ck, x)
+		return checkOne(c, name, set, ck, x, parents)
 	}, func(r fileResult) error {
 		progress.step()
 		f := report.File{Name: r.name, Source: r.src, Err: r.err, Title: r.title, Doc: r.doc}
@@ -305,13 +328,13 @@ type fileResult struct {
 	err      error
 }
 
-func checkOne(c *cli.Context, name string, set *rules.Set, ck *checker.Checker, x *plan.Extractor) fileResult {
+func checkOne(c *cli.Context, name string, set *rules.Set, ck *checker.Checker, x *plan.Extractor, parents []*plan.Plan) fileResult {
 	in, err := readInput(c, name)
 	if err != nil {
 		return fileResult{name: name, err: err}
 	}
 	p := plan.ParseWith(in.Source, &set.Vocab, x)
-	findings, runErrs := ck.Check(p)
+	findings, _, runErrs := ck.CheckAgainst(p, parents)
 	r := fileResult{name: name, src: in.Source, doc: in.Doc, findings: findings, runErrs: runErrs}
 	if p.Title != nil {
 		r.title = strings.Join(strings.Fields(p.Title.Text), "")
