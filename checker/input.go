@@ -39,7 +39,7 @@ func ReadInput(name string, data []byte) (Input, error) {
 	if docx.IsDocx(data) || strings.EqualFold(filepath.Ext(name), ".docx") {
 		doc, err := docx.Read(name, data, docx.DefaultLimits())
 		if err != nil {
-			return Input{}, fmt.Errorf("%s: %w", name, err)
+			return Input{}, err // docx.Read names the file
 		}
 		return Input{Source: doc.Source(), Doc: doc}, nil
 	}

@@ -238,19 +238,19 @@ func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
 		default:
 			env.Paragraph, scope = v, ScopeParagraph
 		}
-		d.targets[scope] = append(d.targets[scope], Target{Env: env, Span: DefaultSpan(v.U), Text: v.Text, Section: v.Path})
+		d.targets[scope] = append(d.targets[scope], Target{Env: env, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path})
 		if scope == ScopeItem {
 			task := base
 			task.Task = v
-			d.targets[ScopeTask] = append(d.targets[ScopeTask], Target{Env: task, Span: DefaultSpan(v.U), Text: v.Text, Section: v.Path})
+			d.targets[ScopeTask] = append(d.targets[ScopeTask], Target{Env: task, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path})
 		}
 		text := base
 		text.Unit = v
-		d.targets[ScopeText] = append(d.targets[ScopeText], Target{Env: text, Span: DefaultSpan(v.U), Text: v.Text, Section: v.Path})
+		d.targets[ScopeText] = append(d.targets[ScopeText], Target{Env: text, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path})
 		if scope == ScopeSection || scope == ScopeItem {
 			numbered := base
 			numbered.Unit = v
-			d.targets[ScopeNumbered] = append(d.targets[ScopeNumbered], Target{Env: numbered, Span: DefaultSpan(v.U), Text: v.Text, Section: v.Path})
+			d.targets[ScopeNumbered] = append(d.targets[ScopeNumbered], Target{Env: numbered, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path})
 		}
 		if scope == ScopeSection {
 			continue
@@ -258,16 +258,20 @@ func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
 		for _, s := range v.Sentences {
 			env := base
 			env.Sentence = s
-			d.targets[ScopeSentence] = append(d.targets[ScopeSentence], Target{Env: env, Span: s.Span, Text: s.Text, Section: v.Path})
+			text := s.Text
+			if s.Span.Start.Offset == v.U.Start.Offset {
+				text = strings.TrimPrefix(text, v.U.Label)
+			}
+			d.targets[ScopeSentence] = append(d.targets[ScopeSentence], Target{Env: env, Span: s.Span, Text: text, Section: v.Path})
 		}
 	}
 	for _, r := range dv.Rows {
 		env := base
 		env.Row, env.Table = r, r.Table
-		d.targets[ScopeTableRow] = append(d.targets[ScopeTableRow], Target{Env: env, Span: DefaultSpan(r.U), Text: r.Text, Section: r.U.Path})
+		d.targets[ScopeTableRow] = append(d.targets[ScopeTableRow], Target{Env: env, Span: DefaultSpan(r.U), Text: unlabelled(r.U), Section: r.U.Path})
 		task := base
 		task.Task = rowTask(r)
-		d.targets[ScopeTask] = append(d.targets[ScopeTask], Target{Env: task, Span: DefaultSpan(r.U), Text: r.Text, Section: r.U.Path})
+		d.targets[ScopeTask] = append(d.targets[ScopeTask], Target{Env: task, Span: DefaultSpan(r.U), Text: unlabelled(r.U), Section: r.U.Path})
 	}
 	return d
 }
@@ -546,3 +550,8 @@ func documentSpan(p *plan.Plan) plan.Match {
 	}
 	return plan.Match{}
 }
+
+// unlabelled is a unit's text without its numbering label, for
+// fingerprints: renumbering a list after inserting a task must not make
+// the findings of the tasks after it new.
+func unlabelled(u *plan.Unit) string { return strings.TrimPrefix(u.Text, u.Label) }

@@ -109,11 +109,18 @@ func runCheck(c *cli.Context) error {
 	}
 	names, inputErrs := expandInputs(c.Args().Slice())
 
+	// Validate before creating --output: a typo in --format must not
+	// truncate last week's report.
+	if !slices.Contains(report.Formats(), c.String("format")) {
+		return cli.Exit(fmt.Sprintf("unknown format %q (known: %s)", c.String("format"), strings.Join(report.Formats(), ", ")), exitError)
+	}
+	for _, flag := range []string{"output", "write-baseline"} {
+		if path := c.String(flag); path != "" && isInput(path, names) {
+			return cli.Exit(fmt.Sprintf("--%s %s is one of the inputs: refusing to overwrite it", flag, path), exitError)
+		}
+	}
 	out := c.App.Writer
 	if path := c.String("output"); path != "" {
-		if slices.Contains(names, path) {
-			return cli.Exit(fmt.Sprintf("--output %s is one of the inputs: refusing to overwrite it", path), exitError)
-		}
 		f, err := os.Create(path)
 		if err != nil {
 			return cli.Exit(err.Error(), exitError)
@@ -309,6 +316,22 @@ func expandInputs(args []string) ([]string, []error) {
 		}
 	}
 	return names, errs
+}
+
+// isInput reports whether path is one of the inputs, by file identity
+// rather than by name, so that ./x, an absolute path or a hard link is
+// caught before os.Create truncates it.
+func isInput(path string, names []string) bool {
+	out, err := os.Stat(path)
+	if err != nil {
+		return false // it does not exist yet, so it is no input
+	}
+	for _, n := range names {
+		if st, err := os.Stat(n); err == nil && os.SameFile(out, st) {
+			return true
+		}
+	}
+	return false
 }
 
 // isDraftFile says which files a directory walk checks.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -65,13 +66,33 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			versionCommand(),
 		},
 	}
+	// urfave/cli v2 calls only the root command's OnUsageError: without
+	// their own, subcommands print usage errors and help on stdout.
+	setUsageError(app.Commands)
 	return app
+}
+
+func setUsageError(cmds []*cli.Command) {
+	for _, c := range cmds {
+		if c.OnUsageError == nil {
+			c.OnUsageError = usageError
+		}
+		setUsageError(c.Subcommands)
+	}
 }
 
 // usageError sends usage mistakes to stderr with exit code 2, so they never
 // corrupt machine-readable output on stdout.
 func usageError(c *cli.Context, err error, _ bool) error {
-	return cli.Exit(fmt.Sprintf("%v (see 'plancheck %s --help')", err, c.Command.Name), exitError)
+	// The lineage runs from this command up to the root, whose command
+	// is named after the app: "plancheck rules list".
+	var names []string
+	for _, x := range c.Lineage() {
+		if x.Command != nil && x.Command.Name != "" {
+			names = append([]string{x.Command.Name}, names...)
+		}
+	}
+	return cli.Exit(fmt.Sprintf("%v (see '%s --help')", err, strings.Join(names, " ")), exitError)
 }
 
 func versionCommand() *cli.Command {
