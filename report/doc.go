@@ -4,9 +4,11 @@
 // golang.org/x/tools/go/analysis/internal/checker).
 //
 // A run is rendered file by file through a Formatter (Start, File per
-// input, Finish), so that text, github, csv, checkstyle, markdown and json
-// stream; sarif keeps the findings (never the sources) until Finish because
-// its rule table precedes the results. Output is deterministic: nothing
+// input, Finish), so that text, github, csv, checkstyle, markdown, json and
+// docx stream; sarif keeps the findings (never the sources) until Finish
+// because its rule table precedes the results, and the feedback formats
+// keep their rendered letters, because one input's letter is the whole
+// document while several are gathered under one heading. Output is deterministic: nothing
 // depends on map order or the clock.
 //
 // # Formats
@@ -28,6 +30,29 @@
 //   - csv: the same columns plus file, rule and severity, UTF-8 with a BOM
 //     and CRLF line ends, as Excel expects; a cell Excel would take for a
 //     formula (starting with = + - @) gets a leading apostrophe.
+//   - docx: the input as a Word document with one comment (批注) per
+//     finding, anchored on exactly the finding's span; one input per run.
+//     A Word input is copied with the comments added (docx.WithComments);
+//     a span on a line of the rendering that is no paragraph's text (the
+//     blank lines around table rows) becomes a point at the nearest
+//     paragraph start. A text input becomes a new document, one paragraph
+//     per line (docx.NewFromText). A comment reads "message", "建议：…"
+//     and "[rule-id]" on three lines, signed Options.Author and Initials
+//     ("plancheck", "PC" when empty) and dated Options.Date when given.
+//   - feedback-md: the 修改意见 a reviewer sends back, in Markdown:
+//     "关于《标题》（征求意见稿）的修改意见", the sender and date line
+//     (placeholders when Options.Author or Date are empty), then
+//     一、总体意见 (the number of comments and the five most frequent
+//     problems, counted by rule title) and 二、具体修改意见 (every finding
+//     numbered on, grouped under its section, an item's under the item's
+//     heading, those outside any section last under 其他: position, 原文
+//     clipped to 60 characters, 问题, 建议). Findings of theme-* rules,
+//     gaps against a higher-level plan, come first as
+//     一、上级部署落实情况. One document per run: several inputs make one
+//     letter each under a common heading. A clean input gets
+//     "经研究，我单位无修改意见。".
+//   - feedback-docx: the same document as a Word file, one paragraph per
+//     line of the Markdown without its markup.
 //
 // # The json format, version 1
 //

@@ -78,13 +78,16 @@ type Formatter interface {
 
 // constructors maps each format name to its constructor.
 var constructors = map[string]func(c *common) Formatter{
-	"checkstyle": newCheckstyle,
-	"csv":        newCSV,
-	"github":     newGitHub,
-	"json":       newJSON,
-	"markdown":   newMarkdown,
-	"sarif":      newSARIF,
-	"text":       newText,
+	"checkstyle":    newCheckstyle,
+	"csv":           newCSV,
+	"docx":          newDocx,
+	"feedback-docx": newFeedbackDocx,
+	"feedback-md":   newFeedbackMarkdown,
+	"github":        newGitHub,
+	"json":          newJSON,
+	"markdown":      newMarkdown,
+	"sarif":         newSARIF,
+	"text":          newText,
 }
 
 // Formats returns the names New accepts, sorted.
