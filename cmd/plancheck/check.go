@@ -120,6 +120,9 @@ func runCheck(c *cli.Context) error {
 		}
 	}
 	out := c.App.Writer
+	if binaryFormats[c.String("format")] && c.String("output") == "" && isTerminal(out) {
+		return cli.Exit(fmt.Sprintf("--format %s writes a Word file: give --output FILE.docx", c.String("format")), exitError)
+	}
 	if path := c.String("output"); path != "" {
 		f, err := os.Create(path)
 		if err != nil {
@@ -223,6 +226,9 @@ func readCheckOptions(c *cli.Context) (checkOptions, error) {
 	}
 	return opt, nil
 }
+
+// binaryFormats write a Word file, not text.
+var binaryFormats = map[string]bool{"docx": true, "feedback-docx": true}
 
 // selectRules applies --enable (run only these rules) and --disable.
 func selectRules(set *rules.Set, enable, disable []string) error {
