@@ -97,9 +97,20 @@ type sarifRegion struct {
 	StartColumn int        `json:"startColumn"`
 	EndLine     int        `json:"endLine"`
 	EndColumn   int        `json:"endColumn"`
-	ByteOffset  int        `json:"byteOffset"`
-	ByteLength  int        `json:"byteLength"`
+	ByteOffset  *int       `json:"byteOffset,omitempty"`
+	ByteLength  *int       `json:"byteLength,omitempty"`
 	Snippet     *sarifText `json:"snippet,omitempty"`
+	// Properties locate a finding of a Word document in the document
+	// itself (paragraph and character); its lines and columns are those
+	// of plancheck's text rendering, and byte offsets are left out.
+	Properties *sarifParaProps `json:"properties,omitempty"`
+}
+
+type sarifParaProps struct {
+	Para        int `json:"para"`
+	ParaChar    int `json:"paraChar"`
+	EndPara     int `json:"endPara"`
+	EndParaChar int `json:"endParaChar"`
 }
 
 type sarifInvocation struct {
@@ -152,8 +163,12 @@ func (s *sarifFormatter) File(f File) error {
 				StartColumn: fd.Start.Col,
 				EndLine:     fd.End.Line,
 				EndColumn:   fd.End.Col,
-				ByteOffset:  fd.Start.Offset,
-				ByteLength:  fd.End.Offset - fd.Start.Offset,
+			}
+			if fd.Start.Para > 0 {
+				r.Properties = &sarifParaProps{Para: fd.Start.Para, ParaChar: fd.Start.ParaChar, EndPara: fd.End.Para, EndParaChar: fd.End.ParaChar}
+			} else {
+				off, n := fd.Start.Offset, fd.End.Offset-fd.Start.Offset
+				r.ByteOffset, r.ByteLength = &off, &n
 			}
 			if fd.Excerpt != "" {
 				r.Snippet = &sarifText{Text: fd.Excerpt}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/plancheck/plancheck/plan"
+	"github.com/plancheck/plancheck/rules"
 )
 
 // sarifSchemaPath is the OASIS SARIF 2.1.0 schema in the shared directory
@@ -290,9 +294,10 @@ func TestSARIFContent(t *testing.T) {
 		pl := res.Locations[0].PhysicalLocation
 		assert.Equal(t, "drafts/2024%E5%B9%B4%E5%B7%A5%E4%BD%9C%E8%A6%81%E7%82%B9.txt", pl.ArtifactLocation.URI)
 		require.NotNil(t, pl.Region)
+		off, n := fd.Start.Offset, fd.End.Offset-fd.Start.Offset
 		assert.Equal(t, sarifRegion{
 			StartLine: fd.Start.Line, StartColumn: fd.Start.Col, EndLine: fd.End.Line, EndColumn: fd.End.Col,
-			ByteOffset: fd.Start.Offset, ByteLength: fd.End.Offset - fd.Start.Offset,
+			ByteOffset: &off, ByteLength: &n,
 			Snippet: snippetOf(fd.Excerpt),
 		}, *pl.Region)
 	}
@@ -339,4 +344,23 @@ func TestCamelName(t *testing.T) {
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, camelName(tc.id), tc.id)
 	}
+}
+
+// A Word document's findings carry the paragraph and character in the
+// region's properties, and no byte offsets (they would be offsets into
+// plancheck's rendering, not into the .docx file).
+func TestSARIFDocumentRegion(t *testing.T) {
+	src := plan.NewDocSource("d.docx", "DOCX", "一、加强管理。\n", nil, []plan.ParaLine{{Para: 1, Prefix: 2}})
+	fd := rules.Finding{RuleID: "r", Severity: rules.Warning, File: "d.docx", Span: src.Span(12, 18), Excerpt: "管理", Message: "m"}
+	var b bytes.Buffer
+	f, err := New("sarif", &b, Options{})
+	require.NoError(t, err)
+	require.NoError(t, f.Start())
+	require.NoError(t, f.File(File{Name: "d.docx", Source: src, Findings: []rules.Finding{fd}}))
+	require.NoError(t, f.Finish())
+	out := b.String()
+	assert.Contains(t, out, `"properties": {`)
+	assert.Contains(t, out, `"para": 1`)
+	assert.Contains(t, out, `"paraChar": 3`)
+	assert.NotContains(t, out, "byteOffset")
 }
