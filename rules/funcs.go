@@ -617,6 +617,9 @@ func findAll(r *Run, x any, re *regexp.Regexp) (any, error) {
 		return nil, err
 	}
 	var out matchesT
+	if !mayMatch(re, src.Text[s:e]) {
+		return out, nil
+	}
 	for _, loc := range re.FindAllStringSubmatchIndex(src.Text[s:e], -1) {
 		ms, me := loc[0], loc[1]
 		// The first group that took part is the match, so alternatives
