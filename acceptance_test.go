@@ -3,6 +3,7 @@ package plancheck_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -211,6 +212,16 @@ func TestAcceptanceDocxMatchesText(t *testing.T) {
 				return m
 			}
 			assert.Equal(t, count(fromText), count(fromDocx))
+			// The same table model: row labels and group paths.
+			textPlan, _ := checkCorpus(t, tc.txt)
+			rowPaths := func(p *plan.Plan) []string {
+				var out []string
+				for _, r := range p.OfKind(plan.KindRow) {
+					out = append(out, r.Label+"@"+strings.Join(r.Path, "/"))
+				}
+				return out
+			}
+			assert.Equal(t, rowPaths(textPlan), rowPaths(p))
 			for _, f := range fromDocx {
 				require.Positive(t, f.Start.Para, "%s %q has a paragraph position", f.RuleID, f.Excerpt)
 				if f.End.Para != f.Start.Para || f.Excerpt == doc.Label(f.Start.Para) {
@@ -223,4 +234,21 @@ func TestAcceptanceDocxMatchesText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A Word table split across pages (two tables, the header repeated) reads
+// as one table, and a plan with no numbered sections still has its table.
+func TestAcceptanceDocxSplitTable(t *testing.T) {
+	data, err := os.ReadFile("fixtures/docx/tables.docx")
+	require.NoError(t, err)
+	doc, err := docx.Read("tables.docx", data, docx.DefaultLimits())
+	require.NoError(t, err)
+	p := plan.Parse(doc.Source(), &builtin(t).Vocab)
+	tables := p.OfKind(plan.KindTable)
+	require.Len(t, tables, 1)
+	var labels []string
+	for _, r := range tables[0].Children {
+		labels = append(labels, r.Label)
+	}
+	assert.Equal(t, []string{"1", "2", "3", "4", "5", "6", "7", "8"}, labels)
 }

@@ -263,6 +263,18 @@ func (p *parser) parse() *Plan {
 		next = titleLast + 1
 	}
 	for i := next; i < bodyStart && i < bodyEnd; i++ {
+		// A plan without numbered sections may still carry a table.
+		if last, ok := tableAt(p.src, p.lines[i].n, p.v); ok && last <= bodyEnd {
+			if t := parseTable(p.src, p.lines[i].n, last, p.v); t != nil {
+				if n := len(units); n > 0 && units[n-1].Kind == KindTable && slices.Equal(units[n-1].Columns, t.Columns) {
+					joinTables(units[n-1], t)
+				} else {
+					units = append(units, t)
+				}
+			}
+			i = last - 1
+			continue
+		}
 		kind := KindPreamble
 		if p.isTitleInfo(p.lines[i].text) {
 			kind = KindTitleInfo
@@ -526,6 +538,9 @@ type frame struct {
 func (p *parser) body(from, to int) []*Unit {
 	var top []*Unit
 	var stack []frame
+	// lastTable is the table just read, while nothing but blank lines
+	// follows it.
+	var lastTable *Unit
 	add := func(u *Unit) {
 		if len(stack) == 0 {
 			top = append(top, u)
@@ -542,14 +557,25 @@ func (p *parser) body(from, to int) []*Unit {
 		}
 		if last, ok := tableAt(p.src, l.n, p.v); ok && last-1 < to {
 			t := parseTable(p.src, l.n, last, p.v)
+			i = last - 1
+			if t == nil {
+				continue
+			}
+			// A table split across pages (its header repeated, or two
+			// tables one after the other) is one table.
+			if lastTable != nil && slices.Equal(lastTable.Columns, t.Columns) {
+				joinTables(lastTable, t)
+				continue
+			}
 			// A table belongs to the innermost open heading, not to an item.
 			for len(stack) > 0 && stack[len(stack)-1].unit.Kind == KindItem {
 				stack = stack[:len(stack)-1]
 			}
 			add(t)
-			i = last - 1
+			lastTable = t
 			continue
 		}
+		lastTable = nil
 		if annexRe.MatchString(l.text) {
 			// An annex starts afresh: its notes and tables are not part
 			// of the last item.
@@ -579,6 +605,21 @@ func (p *parser) body(from, to int) []*Unit {
 		}
 	}
 	return top
+}
+
+// joinTables appends the rows of next, the continuation of a table split
+// across pages, to t.
+func joinTables(t, next *Unit) {
+	rows := next.Children
+	if n := len(t.Children); n > 0 && len(rows) > 0 {
+		t.Children[n-1].Next, rows[0].Prev = rows[0], t.Children[n-1]
+	}
+	for _, r := range rows {
+		r.Parent = t
+	}
+	t.Children = append(t.Children, rows...)
+	t.End = next.End
+	t.bodyEnd = next.bodyEnd
 }
 
 // numbered builds a heading or item unit for a labelled line. Kind is
@@ -735,7 +776,9 @@ func (p *parser) link() {
 			if u.Kind == KindTable {
 				for _, r := range u.Children {
 					r.Path = append(append([]string(nil), path...), r.Path...)
-					r.Path = append(r.Path, r.Label)
+					if r.Label != "" {
+						r.Path = append(r.Path, r.Label)
+					}
 				}
 				continue
 			}

@@ -375,3 +375,19 @@ func TestParseDotLabelBeforeDate(t *testing.T) {
 	}
 	assert.Equal(t, []string{"1.", "2.", "3．", "4."}, got, "5.2.5 is a decimal inside item 4's paragraph, not a label")
 }
+
+// A table split across pages, its header repeated, reads as one table.
+func TestParseTableSplitAcrossPages(t *testing.T) {
+	text := "2019年全市卫生健康工作要点\n一、重点工作\n1.加强管理。\n附件\n" +
+		"\t序号\n\t具体任务\n\t责任处室\n\t完成时限\n\n\t1\n\t任务一\n\t医政处\n\t6月底\n\n" +
+		"\t序号\n\t具体任务\n\t责任处室\n\t完成时限\n\n\t2\n\t任务二\n\t基层处\n\t12月底\n"
+	p := Parse(mustSource(t, "t.txt", []byte(text)), testVocab(t))
+	tables := p.OfKind(KindTable)
+	require.Len(t, tables, 1)
+	rows := tables[0].Children
+	require.Len(t, rows, 2)
+	assert.Equal(t, []string{"1", "2"}, []string{rows[0].Label, rows[1].Label})
+	assert.Same(t, rows[1], rows[0].Next)
+	assert.Same(t, tables[0], rows[1].Parent)
+	assert.Equal(t, 23, tables[0].End.Line)
+}

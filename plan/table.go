@@ -415,6 +415,15 @@ func parseTable(src *Source, first, last int, v *Vocab) *Unit {
 	columns := names
 	if group >= 0 {
 		columns = append(append(append([]string{}, names[:group]...), ""), names[group:]...)
+	} else {
+		// A header with an empty cell (a Word table whose group column
+		// has no heading) names the group column itself.
+		for i, n := range names {
+			if n == "" && i > 0 {
+				group = i
+				break
+			}
+		}
 	}
 	end := bodies[len(bodies)-1].e
 	table := &Unit{
@@ -445,7 +454,7 @@ func parseTable(src *Source, first, last int, v *Vocab) *Unit {
 			texts[j] = c.Text
 		}
 		row.Text = strings.Join(texts, "\t")
-		if group >= 0 {
+		if group >= 0 && group < len(row.Cells) {
 			if g := tableSqueeze(row.Cells[group].Text); g != "" {
 				current = g
 			}
@@ -559,7 +568,9 @@ func tableLabels(t *Unit) {
 				continue
 			}
 			filled++
-			if _, ok := tableInt(text); !ok {
+			// A number broken over lines ("1", "0" in two paragraphs of
+			// a Word cell) is still one number.
+			if _, ok := tableInt(tableSqueeze(text)); !ok {
 				ints = false
 				break
 			}
@@ -568,7 +579,7 @@ func tableLabels(t *Unit) {
 			continue
 		}
 		for _, row := range t.Children {
-			row.Label = row.Cells[c].Text
+			row.Label = tableSqueeze(row.Cells[c].Text)
 			row.Number, _ = tableInt(row.Label)
 		}
 		return
