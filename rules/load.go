@@ -219,6 +219,10 @@ func (l *loader) loadData(name string, data []byte, dir string, builtin bool) {
 		l.errs.Add(&RuleError{File: name, Msg: fmt.Sprintf("rule file larger than %d bytes", maxRuleFile)})
 		return
 	}
+	if line, msg := tomlShapeError(string(data)); line > 0 {
+		l.errs.Add(&RuleError{File: name, Line: line, Msg: msg})
+		return
+	}
 	idx := indexTOML(string(data))
 	var spec fileSpec
 	md, err := toml.Decode(string(data), &spec)

@@ -22,7 +22,15 @@ func configFlag() cli.Flag {
 }
 
 func maxSizeFlag() cli.Flag {
-	return &cli.Int64Flag{Name: "max-size", Value: plan.DefaultMaxBytes, Usage: "refuse inputs larger than this many bytes"}
+	return &cli.Int64Flag{
+		Name: "max-size", Value: plan.DefaultMaxBytes, Usage: "refuse inputs larger than this many bytes",
+		Action: func(_ *cli.Context, v int64) error {
+			if v < 1 {
+				return cli.Exit(fmt.Sprintf("--max-size must be at least 1, not %d", v), exitError)
+			}
+			return nil
+		},
+	}
 }
 
 // loadRules loads --config, else the nearest .plancheck.toml, else the
