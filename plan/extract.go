@@ -2,7 +2,6 @@ package plan
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -25,6 +24,11 @@ import (
 // is matched as written: full-width and half-width digits, ％/%, （/(, ：/:
 // and ．/. are all accepted, and only captured values are normalised.
 type Extractor struct {
+	// Every method reads a paragraph once, with a wordScanner, for the
+	// words of its lists and the runes that start what it looks for; All
+	// reads it once for all of them.
+	ownerWords, deadlineWords, targetWords, vagueWords, termWords, allWords *wordScanner
+
 	// Owners.
 	labels     *runeTrie
 	ownerVerbs []string // longest first, for suffix tests
@@ -35,23 +39,27 @@ type Extractor struct {
 	leads      []string
 	assists    []string
 
-	// Deadlines.
-	dateForms         []dateForm
-	deferredWords     *runeTrie // DeferredDeadlines as written
-	deferredLeads     *runeTrie
+	// Deadlines; anchorRunes are the first runes of dateForms' anchors.
+	anchorRunes       runeSet
 	deferredAuthority *runeTrie
 	deferredTerms     *runeTrie
-	vagueTime         *runeTrie
 
 	// Targets.
 	comparators *runeTrie // reversed: read backwards from a value
 	farCmp      *runeTrie // comparators that may stand before the indicator
-	references  *runeTrie
-	plainTerm   map[string]bool
 
-	// Vague verbs and quantifiers, one matcher for both lists.
-	vague *runeTrie
+	// Terms.
+	plainTerm map[string]bool
 }
+
+// The runes each method needs the offsets of (besides the words of its
+// lists): structural grammar, not vocabulary.
+const (
+	ownerMarks    = "（(请由"                                   // annotations, 请A…, 由A牵头
+	deadlineMarks = "《》"                                     // titles; the date forms' anchors are added
+	targetMarks   = "0123456789０１２３４５６７８９，。；：！？、,;:!?\n\r《》" // values, clauses, titles
+	termMarks     = "“《\""                                   // opening quotes
+)
 
 // NewExtractor compiles the patterns of v. A nil Vocab gives an extractor
 // that only knows grammar (dates, numbers with units, quotes).
@@ -68,22 +76,73 @@ func NewExtractor(v *Vocab) *Extractor {
 		collective:        newRuneTrie(v.CollectiveOwners),
 		leads:             longestFirst(v.LeadLabels),
 		assists:           longestFirst(v.AssistLabels),
-		dateForms:         newDateForms(),
-		deferredWords:     newRuneTrie(v.DeferredDeadlines),
-		deferredLeads:     newRuneTrie(v.DeferredLeads),
 		deferredAuthority: newRuneTrie(v.DeferredAuthorities),
 		deferredTerms:     newRuneTrie(v.DeferredTerms),
-		vagueTime:         newRuneTrie(v.VagueDeadlines),
 		comparators:       newReverseTrie(v.TargetComparators),
 		farCmp:            newRuneTrie(multiRune(v.TargetComparators)),
-		references:        newRuneTrie(v.ReferenceTargets),
 		plainTerm:         map[string]bool{},
-		vague:             newRuneTrie(append(slices.Clone(v.VagueVerbs), v.VagueQuantifiers...)),
 	}
 	for _, w := range v.PlainTerms {
 		x.plainTerm[strings.TrimSpace(w)] = true
 	}
+	var tries [wordKinds]*runeTrie
+	tries[wordsLabel] = x.labels
+	tries[wordsDeferred] = newRuneTrie(v.DeferredDeadlines)
+	tries[wordsLead] = newRuneTrie(v.DeferredLeads)
+	tries[wordsVagueTime] = newRuneTrie(v.VagueDeadlines)
+	tries[wordsReference] = newRuneTrie(v.ReferenceTargets)
+	tries[wordsVague] = newRuneTrie(append(slices.Clone(v.VagueVerbs), v.VagueQuantifiers...))
+	only := func(kinds ...int) [wordKinds]*runeTrie {
+		var some [wordKinds]*runeTrie
+		for _, k := range kinds {
+			some[k] = tries[k]
+		}
+		return some
+	}
+	dateMarks := []rune(deadlineMarks)
+	for _, f := range dateForms {
+		for _, a := range f.re.anchors {
+			r, _ := utf8.DecodeRuneInString(a)
+			dateMarks = append(dateMarks, r)
+			x.anchorRunes.add(r)
+		}
+	}
+	x.ownerWords = newWordScanner([]rune(ownerMarks), only(wordsLabel))
+	x.deadlineWords = newWordScanner(dateMarks, only(wordsDeferred, wordsLead, wordsVagueTime))
+	x.targetWords = newWordScanner([]rune(targetMarks), only(wordsReference))
+	x.vagueWords = newWordScanner(nil, only(wordsVague))
+	x.termWords = newWordScanner([]rune(termMarks), only())
+	x.allWords = newWordScanner(append([]rune(ownerMarks+targetMarks+termMarks), dateMarks...), tries)
 	return x
+}
+
+// Facts are what the methods of an Extractor find in one range.
+type Facts struct {
+	Owners    []Owner
+	Deadlines []Deadline
+	Targets   []Target
+	Vague     []Match
+	Terms     []Term
+}
+
+// All returns what Owners, Deadlines, Targets, Vague and Terms return for
+// [start, end) of src, reading the text once instead of five times.
+func (x *Extractor) All(src *Source, start, end int, year int) Facts {
+	var f Facts
+	found := newScanned()
+	defer found.release()
+	for _, seg := range paragraphSpans(src.Text, start, end) {
+		x.allWords.scan(src.Text, seg[0], seg[1], found)
+		f.Owners = x.ownersIn(src, seg[0], seg[1], found, f.Owners)
+		f.Deadlines = x.deadlinesIn(src, seg[0], seg[1], year, found, f.Deadlines)
+		f.Targets = x.targetsIn(src, seg[0], seg[1], found, f.Targets)
+		f.Vague = x.vagueIn(src, found, f.Vague)
+		f.Terms = x.termsIn(src, seg[0], seg[1], found, f.Terms)
+	}
+	f.Owners = pickLongest(f.Owners)
+	f.Deadlines = pickLongest(f.Deadlines)
+	f.Targets = pickLongest(f.Targets)
+	return f
 }
 
 // reSpace is the padding real plans put between a number and its unit:
@@ -107,17 +166,6 @@ func longestFirst(ws []string) []string {
 	return slices.Compact(out)
 }
 
-// alternation is a non-capturing regexp group matching any of ws, longest
-// first, so that the leftmost-first engine prefers the longest.
-func alternation(ws []string) string {
-	ws = longestFirst(ws)
-	q := make([]string, len(ws))
-	for i, w := range ws {
-		q[i] = regexp.QuoteMeta(w)
-	}
-	return `(?:` + strings.Join(q, `|`) + `)`
-}
-
 // multiRune keeps the words of two characters or more.
 func multiRune(ws []string) []string {
 	var out []string
@@ -127,98 +175,6 @@ func multiRune(ws []string) []string {
 		}
 	}
 	return out
-}
-
-// runeTrie finds the words of a list in a text, leftmost-longest, by
-// walking a trie over runes from every character: O(text × longest word),
-// with no backtracking and no dependence on the order of the list.
-type runeTrie struct {
-	next map[rune]*runeTrie
-	word bool
-}
-
-func newRuneTrie(words []string) *runeTrie { return buildTrie(words, false) }
-
-// newReverseTrie stores the words backwards, for longestBefore.
-func newReverseTrie(words []string) *runeTrie { return buildTrie(words, true) }
-
-func buildTrie(words []string, reverse bool) *runeTrie {
-	root := &runeTrie{}
-	for _, w := range longestFirst(words) {
-		rs := []rune(w)
-		if reverse {
-			slices.Reverse(rs)
-		}
-		n := root
-		for _, r := range rs {
-			if n.next == nil {
-				n.next = map[rune]*runeTrie{}
-			}
-			c := n.next[r]
-			if c == nil {
-				c = &runeTrie{}
-				n.next[r] = c
-			}
-			n = c
-		}
-		n.word = true
-	}
-	return root
-}
-
-// longestAt returns the byte length of the longest word starting at s[i:],
-// 0 when none does.
-func (t *runeTrie) longestAt(s string, i int) int {
-	best := 0
-	n := t
-	for j := i; j < len(s); {
-		r, size := utf8.DecodeRuneInString(s[j:])
-		if n = n.next[r]; n == nil {
-			break
-		}
-		j += size
-		if n.word {
-			best = j - i
-		}
-	}
-	return best
-}
-
-// longestBefore returns the byte length of the longest word ending at
-// s[i] and starting at lo or after, 0 when none does. The trie must have
-// been built by newReverseTrie.
-func (t *runeTrie) longestBefore(s string, lo, i int) int {
-	best := 0
-	n := t
-	for j := i; j > lo; {
-		r, size := utf8.DecodeLastRuneInString(s[lo:j])
-		if n = n.next[r]; n == nil {
-			break
-		}
-		j -= size
-		if n.word {
-			best = i - j
-		}
-	}
-	return best
-}
-
-// isWord reports whether s is one of the words.
-func (t *runeTrie) isWord(s string) bool { return s != "" && t.longestAt(s, 0) == len(s) }
-
-// each calls fn with the leftmost-longest, non-overlapping occurrences of
-// the words in s[lo:hi].
-func (t *runeTrie) each(s string, lo, hi int, fn func(start, end int)) {
-	s = s[:hi]
-	for i := lo; i < hi; {
-		if n := t.longestAt(s, i); n > 0 {
-			fn(i, i+n)
-			i += n
-			continue
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-	}
 }
 
 // paragraphSpans splits [start, end) of text at blank lines (lines of
@@ -233,12 +189,27 @@ func paragraphSpans(text string, start, end int) [][2]int {
 	for end > start && end < len(text) && !utf8.RuneStart(text[end]) {
 		end--
 	}
+	if start >= end {
+		return nil
+	}
 	var spans [][2]int
 	segStart := start
+	cr := strings.IndexByte(text[start:end], '\r') // the next CR, searched for again once passed
+	if cr >= 0 {
+		cr += start
+	}
 	for i := start; i < end; {
-		j := i // the line is text[i:j], its terminator text[j:next]
-		for j < end && text[j] != '\n' && text[j] != '\r' {
-			j++
+		j := end // the line is text[i:j], its terminator text[j:next]
+		if lf := strings.IndexByte(text[i:end], '\n'); lf >= 0 {
+			j = i + lf
+		}
+		if cr >= 0 && cr < i {
+			if cr = strings.IndexByte(text[i:end], '\r'); cr >= 0 {
+				cr += i
+			}
+		}
+		if cr >= 0 && cr < j {
+			j = cr
 		}
 		next := j
 		if next < end && text[next] == '\r' {
@@ -247,7 +218,7 @@ func paragraphSpans(text string, start, end int) [][2]int {
 		if next < end && text[next] == '\n' {
 			next++
 		}
-		if strings.TrimFunc(text[i:j], unicode.IsSpace) == "" {
+		if blank(text[i:j]) {
 			if i > segStart {
 				spans = append(spans, [2]int{segStart, i})
 			}
@@ -264,45 +235,43 @@ func paragraphSpans(text string, start, end int) [][2]int {
 	return spans
 }
 
-// clauseSeparators end the clauses no date or number match runs across.
-const clauseSeparators = "，。；：！？、,;:!?\n\r"
-
-// clauses calls fn with each clause of text[lo:hi] that contains one of
-// the runes of trigger (a clause without 年, 月… holds no date): the
-// regexps then run over a fraction of the text.
-func clauses(text string, lo, hi int, trigger func(rune) bool, fn func(cs, ce int)) {
-	cs, hit := lo, false
-	for i, r := range text[lo:hi] {
-		if strings.ContainsRune(clauseSeparators, r) {
-			if hit {
-				fn(cs, lo+i)
-			}
-			cs, hit = lo+i+utf8.RuneLen(r), false
-			continue
+// blank reports whether s is nothing but white space.
+func blank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			return false
 		}
-		hit = hit || trigger(r)
 	}
-	if hit {
-		fn(cs, hi)
-	}
+	return true
 }
 
-// titleSpans returns the ranges of 《…》 titles (outermost) in text[lo:hi]:
-// years and percentages inside a title are part of a name.
-func titleSpans(text string, lo, hi int) [][2]int {
+// isClauseSep reports the runes that end the clauses no date or number
+// match runs across: ，。；：！？、 and their ASCII forms, and line ends.
+func isClauseSep(r rune) bool {
+	switch r {
+	case '，', '。', '；', '：', '！', '？', '、', ',', ';', ':', '!', '?', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// titleSpans returns the ranges of 《…》 titles (outermost) given the
+// marks found in a paragraph (which must include 《 and 》): years and
+// percentages inside a title are part of a name.
+func titleSpans(marks []mark) [][2]int {
 	var spans [][2]int
 	depth, open := 0, 0
-	for i, r := range text[lo:hi] {
-		switch r {
+	for _, m := range marks {
+		switch m.r {
 		case '《':
 			if depth == 0 {
-				open = lo + i
+				open = m.at
 			}
 			depth++
 		case '》':
 			if depth > 0 {
 				if depth--; depth == 0 {
-					spans = append(spans, [2]int{open, lo + i + len("》")})
+					spans = append(spans, [2]int{open, m.at + len("》")})
 				}
 			}
 		}
@@ -325,54 +294,63 @@ type offsetter interface{ Offsets() (int, int) }
 
 // pickLongest drops overlapping candidates, keeping the longest of each
 // cluster of overlaps (the earliest on ties), and returns the survivors
-// sorted by offset.
+// sorted by offset. It sorts keys, not the candidates, which are large.
 func pickLongest[T offsetter](cands []T) []T {
-	slices.SortStableFunc(cands, func(a, b T) int {
-		as, ae := a.Offsets()
-		bs, be := b.Offsets()
-		return cmp.Or(cmp.Compare(as, bs), cmp.Compare(be, ae))
+	keys := make([]spanKey, len(cands))
+	for i, c := range cands {
+		s, e := c.Offsets()
+		keys[i] = spanKey{s: s, e: e, i: i}
+	}
+	slices.SortFunc(keys, func(a, b spanKey) int {
+		return cmp.Or(cmp.Compare(a.s, b.s), cmp.Compare(b.e, a.e), cmp.Compare(a.i, b.i))
 	})
-	out := cands[:0:0]
-	for i := 0; i < len(cands); {
+	var kept []spanKey
+	for i := 0; i < len(keys); {
 		// A cluster is a run of candidates each overlapping the run so far.
-		_, clusterEnd := cands[i].Offsets()
+		clusterEnd := keys[i].e
 		j := i + 1
-		for ; j < len(cands); j++ {
-			s, e := cands[j].Offsets()
-			if s >= clusterEnd {
-				break
-			}
-			clusterEnd = max(clusterEnd, e)
+		for ; j < len(keys) && keys[j].s < clusterEnd; j++ {
+			clusterEnd = max(clusterEnd, keys[j].e)
 		}
-		out = append(out, longestDisjoint(cands[i:j])...)
+		kept = longestDisjoint(kept, keys[i:j])
 		i = j
 	}
-	slices.SortStableFunc(out, func(a, b T) int {
-		as, ae := a.Offsets()
-		bs, be := b.Offsets()
-		return cmp.Or(cmp.Compare(as, bs), cmp.Compare(ae, be))
+	// Order by offset; ties (empty spans) keep the order they were kept in.
+	for k := range kept {
+		kept[k].order = k
+	}
+	slices.SortFunc(kept, func(a, b spanKey) int {
+		return cmp.Or(cmp.Compare(a.s, b.s), cmp.Compare(a.e, b.e), cmp.Compare(a.order, b.order))
 	})
+	if len(kept) == 0 {
+		return cands[:0:0]
+	}
+	out := make([]T, len(kept))
+	for k, key := range kept {
+		out[k] = cands[key.i]
+	}
 	return out
 }
 
-// longestDisjoint chooses from one cluster greedily, longest first.
-func longestDisjoint[T offsetter](cl []T) []T {
+// spanKey is a candidate's span, its index among the candidates, and its
+// place among the kept.
+type spanKey struct{ s, e, i, order int }
+
+// longestDisjoint appends to kept the candidates chosen from one cluster,
+// greedily, longest first (earliest first on ties).
+func longestDisjoint(kept, cl []spanKey) []spanKey {
 	if len(cl) == 1 {
-		return cl
+		return append(kept, cl[0])
 	}
 	order := slices.Clone(cl)
-	slices.SortStableFunc(order, func(a, b T) int {
-		as, ae := a.Offsets()
-		bs, be := b.Offsets()
-		return cmp.Or(cmp.Compare(be-bs, ae-as), cmp.Compare(as, bs))
+	slices.SortStableFunc(order, func(a, b spanKey) int {
+		return cmp.Or(cmp.Compare(b.e-b.s, a.e-a.s), cmp.Compare(a.s, b.s))
 	})
-	var kept []T
+	from := len(kept)
 	for _, c := range order {
-		s, e := c.Offsets()
 		free := true
-		for _, k := range kept {
-			ks, ke := k.Offsets()
-			if s < ke && ks < e {
+		for _, k := range kept[from:] {
+			if c.s < k.e && k.s < c.e {
 				free = false
 				break
 			}
@@ -450,18 +428,30 @@ func runeAt(text string, i int) rune {
 // isDigitRune accepts ASCII and full-width digits.
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
 
-// isHan reports a Chinese character.
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+// isHan reports a Chinese character; the common ideographs, all Han, are
+// tested first, and nothing below U+2E80 is Han.
+func isHan(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x2E80 && unicode.Is(unicode.Han, r)
+}
 
 // Vague returns every occurrence of Vocab.VagueVerbs and
 // Vocab.VagueQuantifiers in [start, end), leftmost-longest, found by one
 // rune trie built from both lists.
 func (x *Extractor) Vague(src *Source, start, end int) []Match {
 	var out []Match
+	found := newScanned()
+	defer found.release()
 	for _, seg := range paragraphSpans(src.Text, start, end) {
-		x.vague.each(src.Text, seg[0], seg[1], func(s, e int) {
-			out = append(out, NewMatch(src, s, e))
-		})
+		x.vagueWords.scan(src.Text, seg[0], seg[1], found)
+		out = x.vagueIn(src, found, out)
+	}
+	return out
+}
+
+// vagueIn appends to out the vague words a scan of a paragraph found.
+func (x *Extractor) vagueIn(src *Source, found *scanned, out []Match) []Match {
+	for _, w := range found.words[wordsVague] {
+		out = append(out, NewMatch(src, w[0], w[1]))
 	}
 	return out
 }

@@ -1,8 +1,7 @@
 package plan
 
 import (
-	"fmt"
-	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,7 +24,8 @@ const aroundDays = 3
 
 // dateForm is one written form of a date deadline and how to resolve it.
 type dateForm struct {
-	re *regexp.Regexp
+	re    *anchoredRegexp
+	names []string // re's group names
 	// bracketNames skips a match that fills a bracket: the years of
 	// 行动计划（2018-2020年） belong to the name, not to a deadline.
 	bracketNames bool
@@ -83,67 +83,79 @@ func (g submatch) kind() string {
 	return DeadlineDate
 }
 
+// dateForms are compiled once: they are grammar, the same for every Vocab.
+var dateForms = newDateForms()
+
+// newDateForms compiles the date forms. Each names the anchors one of
+// which every match of its pattern contains, so that the pattern runs only
+// around them: a paragraph without 年, 月, 季度 or 内 costs nothing.
 func newDateForms() []dateForm {
 	sp := reSpace
-	return []dateForm{
+	forms := []dateForm{
 		{ // 2019年1月1日至12月31日, 2019年1月1日至2020年12月31日
-			re: regexp.MustCompile(`(?:(?P<y>` + reYear + `)` + sp + `年` + sp + `)?(?P<m>` + reMonth + `)` + sp + `月(?:` + sp + `(?P<d>` + reDay + `)` + sp + `[日号])?` +
-				sp + reDash + sp + `(?:(?P<y2>` + reYear + `)` + sp + `年` + sp + `)?(?P<m2>` + reMonth + `)` + sp + `月(?:` + sp + `(?P<d2>` + reDay + `)` + sp + `[日号])?(?:底|末)?`),
+			re: newAnchoredRegexp(`(?:(?P<y>`+reYear+`)`+sp+`年`+sp+`)?(?P<m>`+reMonth+`)`+sp+`月(?:`+sp+`(?P<d>`+reDay+`)`+sp+`[日号])?`+
+				sp+reDash+sp+`(?:(?P<y2>`+reYear+`)`+sp+`年`+sp+`)?(?P<m2>`+reMonth+`)`+sp+`月(?:`+sp+`(?P<d2>`+reDay+`)`+sp+`[日号])?(?:底|末)?`, false, "月"),
 			resolve: resolveDateSpan,
 		},
 		{ // 2018-2020年, 2018年至2020年
-			re:           regexp.MustCompile(`(?P<y>` + reYear + `)` + sp + `(?:年` + sp + `)?` + reDash + sp + `(?P<y2>` + reYear + `)` + sp + `年(?:度)?`),
+			re:           newAnchoredRegexp(`(?P<y>`+reYear+`)`+sp+`(?:年`+sp+`)?`+reDash+sp+`(?P<y2>`+reYear+`)`+sp+`年(?:度)?`, false, "年"),
 			bracketNames: true,
 			resolve:      resolveYearSpan,
 		},
 		{ // 2012年6月前, 6月底, 12月23日（星期五）前, 10月1日前后, 每年2月底前, 7月1日起
-			re: regexp.MustCompile(`(?:(?P<every>每年)|(?P<y>` + reYear + `)` + sp + `年` + sp + `|` + reThisYear + `)?(?P<m>` + reMonth + `)` + sp + `月` +
-				`(?:` + sp + `(?P<d>` + reDay + `)` + sp + `[日号]|(?P<part>上旬|中旬|下旬|初|底|末|份))?(?:` + sp + reWeekday + `)?(?:` + sp + `(?P<q>之前|以前|前后|左右|前|起))?`),
+			re: newAnchoredRegexp(`(?:(?P<every>每年)|(?P<y>`+reYear+`)`+sp+`年`+sp+`|`+reThisYear+`)?(?P<m>`+reMonth+`)`+sp+`月`+
+				`(?:`+sp+`(?P<d>`+reDay+`)`+sp+`[日号]|(?P<part>上旬|中旬|下旬|初|底|末|份))?(?:`+sp+reWeekday+`)?(?:`+sp+`(?P<q>之前|以前|前后|左右|前|起))?`, false, "月"),
 			resolve: resolveMonthDay,
 		},
 		{ // 年底前, 2018年底, 今年年底, 每年底
-			re:      regexp.MustCompile(`(?:(?P<every>每)|(?P<y>` + reYear + `)` + sp + `|(?P<rel>今|本|当|明)年?)?年(?:度)?(?P<part>底|末)(?P<q>之前|以前|前)?`),
+			re:      newAnchoredRegexp(`(?:(?P<every>每)|(?P<y>`+reYear+`)`+sp+`|(?P<rel>今|本|当|明)年?)?年(?:度)?(?P<part>底|末)(?P<q>之前|以前|前)?`, false, "年底", "年末", "年度底", "年度末"),
 			resolve: resolveYearEnd,
 		},
 		{ // 上半年, 2019年下半年
-			re:      regexp.MustCompile(`(?:(?P<y>` + reYear + `)` + sp + `年(?:度)?` + sp + `|` + reThisYear + `)?(?P<half>上|下)半年`),
+			re:      newAnchoredRegexp(`(?:(?P<y>`+reYear+`)`+sp+`年(?:度)?`+sp+`|`+reThisYear+`)?(?P<half>上|下)半年`, false, "半年"),
 			resolve: resolveHalf,
 		},
 		{ // 第一季度, 一季度末前, 2019年第3季度
-			re:      regexp.MustCompile(`(?:(?P<every>每年)|(?P<y>` + reYear + `)` + sp + `年(?:度)?` + sp + `|` + reThisYear + `)?第?(?P<qn>[一二三四1-4１-４])季度(?P<part>末|底)?(?P<q>之前|以前|前)?`),
+			re:      newAnchoredRegexp(`(?:(?P<every>每年)|(?P<y>`+reYear+`)`+sp+`年(?:度)?`+sp+`|`+reThisYear+`)?第?(?P<qn>[一二三四1-4１-４])季度(?P<part>末|底)?(?P<q>之前|以前|前)?`, false, "季度"),
 			resolve: resolveQuarter,
 		},
 		{ // 到2020年, 2020年前, 2020年起
-			re:        regexp.MustCompile(`(?:(?P<pre>到|至|截至|截止到?)` + sp + `)?(?P<y>` + reYear + `)` + sp + `年(?:(?P<q>之前|以前|前)|(?P<open>起|开始))?`),
+			re:        newAnchoredRegexp(`(?:(?P<pre>到|至|截至|截止到?)`+sp+`)?(?P<y>`+reYear+`)`+sp+`年(?:(?P<q>之前|以前|前)|(?P<open>起|开始))?`, false, "年"),
 			notBefore: "底末上下第度0123456789０１２３４５６７８９",
 			resolve:   resolveYear,
 		},
 		{ // 印发之日起30日内, 3个月内
-			re: regexp.MustCompile(`(?:(?:印发|发布|实施|施行|下发|出台|公布)之日起` + sp + `)?(?:[0-9０-９]+|[一二三四五六七八九十两百]+)` + sp +
-				`(?:个工作日|工作日|日|天|周|个月|月|年)(?:以内|之内|内)`),
+			// The one 内 ends the match; the number before it is unbounded.
+			re: newAnchoredRegexp(`(?:(?:印发|发布|实施|施行|下发|出台|公布)之日起`+sp+`)?(?:[0-9０-９]+|[一二三四五六七八九十两百]+)`+sp+
+				`(?:个工作日|工作日|日|天|周|个月|月|年)(?:以内|之内|内)`, true, "内"),
 			resolve: func(submatch, int) (dateValue, bool) { return dateValue{kind: DeadlineRelative}, true },
 		},
 	}
+	for i := range forms {
+		forms[i].names = forms[i].re.re.SubexpNames()
+	}
+	return forms
 }
 
 // maxDeferredGap is how many characters may stand between the authority
 // and the term of a deferred deadline: 根据省 + 爱卫办考核 + 安排.
 const maxDeferredGap = 8
 
-// dateTriggers are the runes one of which every date form contains.
-const dateTriggers = "年月日号季内周天"
-
-// deferredIn calls add with the deferred deadlines of text[lo:hi]: the
-// Vocab.DeferredDeadlines as written, and, so that variants match too,
-// lead + authority + up to maxDeferredGap Chinese characters + term, the
-// longest such run from each lead.
-func (x *Extractor) deferredIn(text string, lo, hi int, add func(s, e int)) {
+// deferredIn calls add with the deferred deadlines of text[lo:hi] given
+// what deadlineWords found there: the Vocab.DeferredDeadlines as written,
+// and, so that variants match too, lead + authority + up to
+// maxDeferredGap Chinese characters + term, the longest such run from
+// each lead.
+func (x *Extractor) deferredIn(text string, hi int, found *scanned, add func(s, e int)) {
 	text = text[:hi]
-	x.deferredWords.each(text, lo, hi, add)
-	x.deferredLeads.each(text, lo, hi, func(s, e int) {
+	for _, w := range found.words[wordsDeferred] {
+		add(w[0], w[1])
+	}
+	for _, w := range found.words[wordsLead] {
+		s, e := w[0], w[1]
 		n := x.deferredAuthority.longestAt(text, e)
 		if n == 0 {
-			return
+			continue
 		}
 		end := -1
 		for j, k := e+n, 0; k <= maxDeferredGap && j < hi; k++ {
@@ -159,7 +171,7 @@ func (x *Extractor) deferredIn(text string, lo, hi int, add func(s, e int)) {
 		if end > 0 {
 			add(s, end)
 		}
-	})
+	}
 }
 
 // Deadlines returns the time limits in [start, end) of src. Dates are
@@ -179,36 +191,50 @@ func (x *Extractor) deferredIn(text string, lo, hi int, add func(s, e int)) {
 // those have no From or To. Dates inside 《》 and year ranges filling a
 // bracket (行动计划（2018-2020年）) are names, not deadlines.
 func (x *Extractor) Deadlines(src *Source, start, end int, year int) []Deadline {
-	text := src.Text
 	var out []Deadline
+	found := newScanned()
+	defer found.release()
+	for _, seg := range paragraphSpans(src.Text, start, end) {
+		x.deadlineWords.scan(src.Text, seg[0], seg[1], found)
+		out = x.deadlinesIn(src, seg[0], seg[1], year, found, out)
+	}
+	return pickLongest(out)
+}
+
+// deadlinesIn appends to out the deadline candidates of the paragraph
+// text[lo:hi], given what a scan found there.
+func (x *Extractor) deadlinesIn(src *Source, lo, hi, year int, found *scanned, out []Deadline) []Deadline {
+	text := src.Text
 	add := func(s, e int, v dateValue) {
 		out = append(out, Deadline{Match: NewMatch(src, s, e), Kind: v.kind, From: v.from, To: v.to})
 	}
-	for _, seg := range paragraphSpans(text, start, end) {
-		lo, hi := seg[0], seg[1]
-		titles := titleSpans(text, lo, hi)
-		isTrigger := func(r rune) bool { return strings.ContainsRune(dateTriggers, r) }
-		clauses(text, lo, hi, isTrigger, func(cs, ce int) {
-			for _, f := range x.dateForms {
-				names := f.re.SubexpNames()
-				for _, loc := range f.re.FindAllStringSubmatchIndex(text[cs:ce], -1) {
-					s, e := cs+loc[0], cs+loc[1]
-					if within(titles, s, e) || !numeralBoundary(text, s) || f.bracketNames && fillsBracket(text, s, e) {
-						continue
-					}
-					if f.notBefore != "" && nextRuneIn(text[:hi], e, f.notBefore) {
-						continue
-					}
-					if v, ok := f.resolve(submatch{text: text[cs:ce], loc: loc, names: names}, year); ok {
-						add(s, e, v)
-					}
-				}
+	titles := titleSpans(found.marks)
+	anchors := found.anchors[:0] // the marks that may start an anchor
+	for _, m := range found.marks {
+		if x.anchorRunes.has(m.r) {
+			anchors = append(anchors, m)
+		}
+	}
+	found.anchors = anchors
+	for _, f := range dateForms {
+		f.re.each(text, lo, hi, anchors, func(loc []int) {
+			s, e := loc[0], loc[1]
+			if within(titles, s, e) || !numeralBoundary(text, s) || f.bracketNames && fillsBracket(text, s, e) {
+				return
+			}
+			if f.notBefore != "" && nextRuneIn(text[:hi], e, f.notBefore) {
+				return
+			}
+			if v, ok := f.resolve(submatch{text: text, loc: loc, names: f.names}, year); ok {
+				add(s, e, v)
 			}
 		})
-		x.deferredIn(text, lo, hi, func(s, e int) { add(s, e, dateValue{kind: DeadlineDeferred}) })
-		x.vagueTime.each(text, lo, hi, func(s, e int) { add(s, e, dateValue{kind: DeadlineVague}) })
 	}
-	return pickLongest(out)
+	x.deferredIn(text, hi, found, func(s, e int) { add(s, e, dateValue{kind: DeadlineDeferred}) })
+	for _, w := range found.words[wordsVagueTime] {
+		add(w[0], w[1], dateValue{kind: DeadlineVague})
+	}
+	return out
 }
 
 // numeralBoundary rejects a match that starts in the middle of a number or
@@ -397,7 +423,24 @@ func daysIn(y, m int) int {
 
 func validDay(y, m, d int) bool { return d >= 1 && d <= daysIn(y, m) }
 
-func ymd(y, m, d int) string { return fmt.Sprintf("%04d-%02d-%02d", y, m, d) }
+// ymd formats a date as YYYY-MM-DD, as fmt's "%04d-%02d-%02d" does for
+// non-negative numbers, without fmt's cost.
+func ymd(y, m, d int) string {
+	b := make([]byte, 0, len("2006-01-02"))
+	b = append(appendPadded(b, y, 4), '-')
+	b = append(appendPadded(b, m, 2), '-')
+	return string(appendPadded(b, d, 2))
+}
+
+// appendPadded appends n in decimal, zero-padded to width digits.
+func appendPadded(b []byte, n, width int) []byte {
+	for p := 10; width > 1; width, p = width-1, p*10 {
+		if n < p {
+			b = append(b, '0')
+		}
+	}
+	return strconv.AppendInt(b, int64(n), 10)
+}
 
 // chineseDigits are the values of the Chinese digits; 十, 百 and 千 are
 // multipliers.

@@ -46,12 +46,21 @@ var etcTail = regexp.MustCompile(`^等(?:[有相]关)?(?:部门|单位|机构)?(
 // There is one Owner per name; its Match is the name alone, without 等… .
 func (x *Extractor) Owners(src *Source, start, end int) []Owner {
 	var out []Owner
+	found := newScanned()
+	defer found.release()
 	for _, seg := range paragraphSpans(src.Text, start, end) {
-		out = x.labelOwners(src, seg[0], seg[1], out)
-		out = x.annotationOwners(src, seg[0], seg[1], out)
-		out = x.sentenceOwners(src, seg[0], seg[1], out)
+		x.ownerWords.scan(src.Text, seg[0], seg[1], found)
+		out = x.ownersIn(src, seg[0], seg[1], found, out)
 	}
 	return pickLongest(out)
+}
+
+// ownersIn appends to out the owner candidates of the paragraph
+// text[lo:hi], given what a scan found there.
+func (x *Extractor) ownersIn(src *Source, lo, hi int, found *scanned, out []Owner) []Owner {
+	out = x.labelOwners(src, hi, x.withColon(src.Text, hi, found.words[wordsLabel]), out)
+	out = x.annotationOwners(src, hi, found.marks, out)
+	return x.sentenceOwners(src, lo, hi, found.marks, out)
 }
 
 // role says what a label or verb makes of the names it introduces.
@@ -74,13 +83,12 @@ func (x *Extractor) newOwner(src *Source, s, e int, role, form string) Owner {
 	return Owner{Match: NewMatch(src, s, e), Name: name, Role: role, Form: form, Collective: x.collective.isWord(name)}
 }
 
-// labelOwners reads the names after each owner label: up to a closing
-// bracket, ；, 。, the next label or the end of the line. A label right
-// after an opening bracket may continue over line breaks up to its
-// closing bracket.
-func (x *Extractor) labelOwners(src *Source, lo, hi int, out []Owner) []Owner {
+// labelOwners reads the names after each owner label of a paragraph
+// ending at hi: up to a closing bracket, ；, 。, the next label or the end
+// of the line. A label right after an opening bracket may continue over
+// line breaks up to its closing bracket.
+func (x *Extractor) labelOwners(src *Source, hi int, labels []ownerLabel, out []Owner) []Owner {
 	text := src.Text
-	labels := x.labelsIn(text, lo, hi)
 	for k, l := range labels {
 		role := x.role(text[l.start:l.end])
 		regionEnd := hi
@@ -127,13 +135,20 @@ type ownerLabel struct{ start, end, names int }
 
 // labelsIn finds the owner labels of text[lo:hi] that a colon follows.
 func (x *Extractor) labelsIn(text string, lo, hi int) []ownerLabel {
+	var words [][2]int
+	x.labels.each(text, lo, hi, func(s, e int) { words = append(words, [2]int{s, e}) })
+	return x.withColon(text, hi, words)
+}
+
+// withColon keeps the label words (found before hi) that a colon follows.
+func (x *Extractor) withColon(text string, hi int, words [][2]int) []ownerLabel {
 	var out []ownerLabel
-	x.labels.each(text, lo, hi, func(s, e int) {
-		j := skipPad(text[:hi], e)
+	for _, w := range words {
+		j := skipPad(text[:hi], w[1])
 		if r := runeAt(text[:hi], j); r == ':' || r == '：' {
-			out = append(out, ownerLabel{s, e, j + utf8.RuneLen(r)})
+			out = append(out, ownerLabel{w[0], w[1], j + utf8.RuneLen(r)})
 		}
-	})
+	}
 	return out
 }
 
@@ -210,18 +225,19 @@ func (x *Extractor) verbSuffix(s string) int {
 	return 0
 }
 
-// annotationOwners reads bracketed annotations: tokens separated by 、，；。
-// that are owner names, each run closed by an owner verb. A token that is
-// neither a name nor closed by a verb discards the names before it, so
-// that ordinary bracketed text gives nothing.
-func (x *Extractor) annotationOwners(src *Source, lo, hi int, out []Owner) []Owner {
+// annotationOwners reads bracketed annotations, given the offsets of the
+// brackets (and other marks) of a paragraph ending at hi: tokens
+// separated by 、，；。 that are owner names, each run closed by an owner
+// verb. A token that is neither a name nor closed by a verb discards the
+// names before it, so that ordinary bracketed text gives nothing.
+func (x *Extractor) annotationOwners(src *Source, hi int, marks []mark, out []Owner) []Owner {
 	text := src.Text
-	for i := lo; i < hi; {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		i += n
-		if r != '（' && r != '(' {
+	next := 0 // annotations do not nest: skip the brackets inside the last
+	for _, m := range marks {
+		if m.at < next || m.r != '（' && m.r != '(' {
 			continue
 		}
+		i := m.at + utf8.RuneLen(m.r)
 		closing := closingBracket(text, i, min(hi, i+maxAnnotationBytes))
 		if closing < 0 || len(x.labelsIn(text, i, closing)) > 0 {
 			continue
@@ -246,7 +262,7 @@ func (x *Extractor) annotationOwners(src *Source, lo, hi int, out []Owner) []Own
 				pending = nil
 			}
 		}
-		i = closing
+		next = closing
 	}
 	return out
 }
@@ -273,13 +289,14 @@ func closingBracket(text string, i, hi int) int {
 
 // sentenceOwners finds 请A、B… at the start of a clause and 由A、B牵头/负责
 // not followed by 的 or 人 (由政府负责人牵头 names a person, 由卫生局牵头的X
-// describes X).
-func (x *Extractor) sentenceOwners(src *Source, lo, hi int, out []Owner) []Owner {
+// describes X), given the offsets of 请, 由 (and other marks) in
+// text[lo:hi].
+func (x *Extractor) sentenceOwners(src *Source, lo, hi int, marks []mark, out []Owner) []Owner {
 	text := src.Text
-	for i := lo; i < hi; {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		i += n
-		switch r {
+	for _, m := range marks {
+		n := utf8.RuneLen(m.r)
+		i := m.at + n
+		switch m.r {
 		case '请':
 			if p := runeBefore(text, i-n); i-n > lo && !unicode.IsPunct(p) && !unicode.IsSpace(p) {
 				continue

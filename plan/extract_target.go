@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,19 +21,158 @@ var targetUnits = []string{
 var timeUnits = map[string]bool{"个工作日": true, "个月": true, "周年": true, "年": true, "月": true, "周": true, "日": true}
 
 // targetQualifiers follow a value: 95%以上, 控制在10%以内.
-const targetQualifiers = `及以上|及以下|以上|以下|以内|之内|左右`
+var targetQualifiers = []string{"及以上", "及以下", "以上", "以下", "以内", "之内", "左右"}
 
-// targetValue is a value, range and unit with an optional qualifier:
-// 85%以上, 8/10万, 2-3个, 63%～68%, 2个百分点, 1 件/千人口. The comparator
-// before it is read backwards from the value with a rune trie, so that the
-// regexp does not try sixty comparators at every character.
-var targetValue = regexp.MustCompile(func() string {
-	num := `[0-9０-９]+(?:[.．][0-9０-９]+)?`
-	rate := `[/／][0-9０-９]*[十百千万]+(?:人口|人)?`
-	unit := `(?:[万亿千]?` + alternation(targetUnits) + `(?:` + rate + `)?|` + rate + `|[万亿])`
-	return `(?P<v1>` + num + `)(?:(?P<u1>[%％‰])?` + reSpace + reDash + reSpace + `(?P<v2>` + num + `))?` +
-		reSpace + `(?P<unit>` + unit + `)(?:` + reSpace + `(?P<q>` + targetQualifiers + `))?`
-}())
+// unitTrie and qualifierTrie read the units and qualifiers of a value.
+var (
+	unitTrie      = newRuneTrie(targetUnits)
+	qualifierTrie = newRuneTrie(targetQualifiers)
+)
+
+// valueMatch is a target value found at a number, as offsets into
+// Source.Text: the whole, and its parts; v2 (the end of a range) and q
+// (a qualifier) are {-1, -1} when absent.
+type valueMatch struct {
+	start, end      int
+	v1, v2, unit, q [2]int
+}
+
+// matchValue reads the value that starts at the digit text[i], before
+// hi: a number (2, 8.5, full-width digits), an optional range (2-3,
+// 63%～68%, 16—24), at most two padding characters, a unit with an
+// optional multiplier and rate (个, 万元, %, /10万, 件/千人口, 万) and an
+// optional qualifier (以上, 以内).
+//
+// It reads as the regexp targetSpec in extract_target_test.go would,
+// leftmost-first: each part begins with characters that cannot continue
+// the part before it, so reading every part as far as it goes is what the
+// backtracking regexp ends up with; the one choice left is a range with
+// no unit after it, given up for the first number alone (5%-8% is a
+// range, 5%-8东 is 5%).
+func matchValue(text string, i, hi int) (valueMatch, bool) {
+	text = text[:hi]
+	m := valueMatch{start: i, v1: [2]int{i, numberEnd(text, i)}, v2: [2]int{-1, -1}}
+	if v2, ok := valueRange(text, m.v1[1]); ok {
+		if unit, q, ok := valueUnit(text, v2[1]); ok {
+			m.v2, m.unit, m.q = v2, unit, q
+			m.end = max(unit[1], q[1])
+			return m, true
+		}
+	}
+	unit, q, ok := valueUnit(text, m.v1[1])
+	if !ok {
+		return valueMatch{}, false
+	}
+	m.unit, m.q = unit, q
+	m.end = max(unit[1], q[1])
+	return m, true
+}
+
+// numberEnd returns the end of the number at text[i]: digits, and a
+// decimal part when a dot and a digit follow them.
+func numberEnd(text string, i int) int {
+	i = digitsEnd(text, i)
+	if r := runeAt(text, i); r == '.' || r == '．' {
+		if j := i + utf8.RuneLen(r); isDigitRune(runeAt(text, j)) {
+			return digitsEnd(text, j)
+		}
+	}
+	return i
+}
+
+// digitsEnd skips ASCII and full-width digits.
+func digitsEnd(text string, i int) int {
+	for {
+		r := runeAt(text, i)
+		if !isDigitRune(r) {
+			return i
+		}
+		i += utf8.RuneLen(r)
+	}
+}
+
+// valueRange reads, at text[i] after a number, the rest of a range: ％
+// (63%～68%), padding, a dash (—, ——, －, -, ～, ~, 至, 到), padding and the
+// second number, whose offsets it returns.
+func valueRange(text string, i int) ([2]int, bool) {
+	if r := runeAt(text, i); r == '%' || r == '％' || r == '‰' {
+		i += utf8.RuneLen(r)
+	}
+	i = skipPad(text, i)
+	switch r := runeAt(text, i); r {
+	case '—':
+		i += len("—")
+		if runeAt(text, i) == '—' {
+			i += len("—")
+		}
+	case '－', '-', '～', '~', '至', '到':
+		i += utf8.RuneLen(r)
+	default:
+		return [2]int{}, false
+	}
+	i = skipPad(text, i)
+	if !isDigitRune(runeAt(text, i)) {
+		return [2]int{}, false
+	}
+	return [2]int{i, numberEnd(text, i)}, true
+}
+
+// valueUnit reads, at text[i] after a value's number(s), padding, the
+// unit and an optional qualifier; q is {-1, -1} when there is none.
+func valueUnit(text string, i int) (unit, q [2]int, ok bool) {
+	i = skipPad(text, i)
+	e := -1
+	r := runeAt(text, i)
+	if r == '万' || r == '亿' || r == '千' { // 万人, 亿元
+		if n := unitTrie.longestAt(text, i+len("万")); n > 0 {
+			e = i + len("万") + n
+		}
+	}
+	if e < 0 {
+		if n := unitTrie.longestAt(text, i); n > 0 {
+			e = i + n
+		}
+	}
+	switch {
+	case e >= 0:
+		e = rateEnd(text, e)
+	case rateEnd(text, i) > i: // 8/10万
+		e = rateEnd(text, i)
+	case r == '万' || r == '亿':
+		e = i + len("万")
+	default:
+		return unit, q, false
+	}
+	q = [2]int{-1, -1}
+	j := skipPad(text, e)
+	if n := qualifierTrie.longestAt(text, j); n > 0 {
+		q = [2]int{j, j + n}
+	}
+	return [2]int{i, e}, q, true
+}
+
+// rateEnd returns the end of a rate at text[i] (/10万, ／千人口: a slash,
+// digits, 十百千万 and 人口 or 人), or i when there is none.
+func rateEnd(text string, i int) int {
+	r := runeAt(text, i)
+	if r != '/' && r != '／' {
+		return i
+	}
+	j := digitsEnd(text, i+utf8.RuneLen(r))
+	k := j
+	for r := runeAt(text, k); r == '十' || r == '百' || r == '千' || r == '万'; r = runeAt(text, k) {
+		k += len("十")
+	}
+	switch {
+	case k == j:
+		return i
+	case strings.HasPrefix(text[k:], "人口"):
+		return k + len("人口")
+	case strings.HasPrefix(text[k:], "人"):
+		return k + len("人")
+	}
+	return k
+}
 
 // Targets returns the quantitative indicators in [start, end) of src: a
 // value with its unit (95%以上, 低于8/10万, 提高到506元, 2-3个, 1000台), or a
@@ -47,46 +185,70 @@ var targetValue = regexp.MustCompile(func() string {
 // value. Years, dates and durations (2012年, 6个月), ordinals (第3), item
 // numbers, document numbers and anything inside 《》 are not targets.
 func (x *Extractor) Targets(src *Source, start, end int) []Target {
-	text := src.Text
-	names := targetValue.SubexpNames()
 	var out []Target
-	for _, seg := range paragraphSpans(text, start, end) {
-		lo, hi := seg[0], seg[1]
-		titles := titleSpans(text, lo, hi)
-		prevEnd := lo
-		clauses(text, lo, hi, isDigitRune, func(cs, ce int) {
-			for _, loc := range targetValue.FindAllStringSubmatchIndex(text[cs:ce], -1) {
-				g := submatch{text: text[cs:ce], loc: loc, names: names}
-				if t, ok := x.target(src, cs, hi, prevEnd, g, titles); ok {
-					out = append(out, t)
-					_, prevEnd = t.Offsets()
-				}
-			}
-		})
-		x.references.each(text, lo, hi, func(rs, re int) {
-			p := skipPadBack(text, lo, rs)
-			n := x.comparators.longestBefore(text, lo, p)
-			if n == 0 || within(titles, p-n, re) {
-				return
-			}
-			s := p - n
-			out = append(out, Target{
-				Match:       NewMatch(src, s, re),
-				Indicator:   indicator(text, clauseStart(text, lo, s), s),
-				Comparator:  text[s:p],
-				ByReference: true,
-			})
-		})
+	found := newScanned()
+	defer found.release()
+	for _, seg := range paragraphSpans(src.Text, start, end) {
+		x.targetWords.scan(src.Text, seg[0], seg[1], found)
+		out = x.targetsIn(src, seg[0], seg[1], found, out)
 	}
 	return pickLongest(out)
 }
 
-// target checks and completes one match of targetValue found in the
-// clause starting at cs; hi ends the paragraph, prevEnd the last target.
-func (x *Extractor) target(src *Source, cs, hi, prevEnd int, g submatch, titles [][2]int) (Target, bool) {
+// targetsIn appends to out the target candidates of the paragraph
+// text[lo:hi], given what a scan found there.
+func (x *Extractor) targetsIn(src *Source, lo, hi int, found *scanned, out []Target) []Target {
 	text := src.Text
-	s, e := cs+g.loc[0], cs+g.loc[1]
-	unit := g.get("unit")
+	titles := titleSpans(found.marks)
+	prevEnd := lo
+	// A value never holds a clause separator and starts with a digit, and
+	// when a number starts none, no later digit of that number does.
+	cs, pos := lo, lo // the start of the clause; the end of the last value
+	for _, m := range found.marks {
+		i := m.at
+		if i < pos {
+			continue
+		}
+		if isClauseSep(m.r) {
+			cs = i + utf8.RuneLen(m.r)
+		}
+		if !isDigitRune(m.r) || i != cs && isDigitRune(runeBefore(text, i)) {
+			continue
+		}
+		v, ok := matchValue(text, i, hi)
+		if !ok {
+			continue
+		}
+		if t, ok := x.target(src, cs, hi, prevEnd, v, titles); ok {
+			out = append(out, t)
+			_, prevEnd = t.Offsets()
+		}
+		pos = v.end
+	}
+	for _, w := range found.words[wordsReference] {
+		rs, re := w[0], w[1]
+		p := skipPadBack(text, lo, rs)
+		n := x.comparators.longestBefore(text, lo, p)
+		if n == 0 || within(titles, p-n, re) {
+			continue
+		}
+		s := p - n
+		out = append(out, Target{
+			Match:       NewMatch(src, s, re),
+			Indicator:   indicator(text, clauseStart(text, lo, s), s),
+			Comparator:  text[s:p],
+			ByReference: true,
+		})
+	}
+	return out
+}
+
+// target checks and completes one value; cs is the start of its clause,
+// hi ends the paragraph, prevEnd the last target.
+func (x *Extractor) target(src *Source, cs, hi, prevEnd int, v valueMatch, titles [][2]int) (Target, bool) {
+	text := src.Text
+	s, e := v.start, v.end
+	unit := text[v.unit[0]:v.unit[1]]
 	switch {
 	case within(titles, s, e), timeUnits[strings.TrimLeft(unit, "万亿千")]:
 		return Target{}, false
@@ -107,9 +269,9 @@ func (x *Extractor) target(src *Source, cs, hi, prevEnd int, g submatch, titles 
 	} else if !valueBoundary(runeBefore(text, s)) {
 		return Target{}, false
 	}
-	t.Value, _ = decimal(g.get("v1"))
-	if v2 := g.get("v2"); v2 != "" {
-		t.Value2, _ = decimal(v2)
+	t.Value, _ = decimal(text[v.v1[0]:v.v1[1]])
+	if v.v2[0] >= 0 {
+		t.Value2, _ = decimal(text[v.v2[0]:v.v2[1]])
 	}
 	clause := clauseStart(text, max(cs, prevEnd), s)
 	t.Indicator = indicator(text, clause, s)
@@ -123,7 +285,8 @@ func (x *Extractor) target(src *Source, cs, hi, prevEnd int, g submatch, titles 
 			s = fs
 		}
 	}
-	if q := g.get("q"); q != "" {
+	if v.q[0] >= 0 {
+		q := text[v.q[0]:v.q[1]]
 		if t.Comparator != "" {
 			t.Comparator += "…"
 		}
@@ -147,16 +310,20 @@ func clauseStart(text string, lo, i int) int {
 	depth := 0
 	for j := i; j > lo; {
 		r, n := utf8.DecodeLastRuneInString(text[lo:j])
-		switch {
-		case strings.ContainsRune("）)】」”》", r):
+		switch r {
+		case '）', ')', '】', '」', '”', '》':
 			depth++
-		case strings.ContainsRune("（(【「“《", r):
+		case '（', '(', '【', '「', '“', '《':
 			if depth == 0 {
 				return j
 			}
 			depth--
-		case r == '\n' || r == '\r' || depth == 0 && strings.ContainsRune("，,。；;：:！!？?、．.", r):
+		case '\n', '\r':
 			return j
+		case '，', ',', '。', '；', ';', '：', ':', '！', '!', '？', '?', '、', '．', '.':
+			if depth == 0 {
+				return j
+			}
 		}
 		j -= n
 	}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,33 +39,56 @@ const countNumerals = "一二三四五六七八九十两双百千"
 // a bracket right after it, or 即/也就是/： within a few characters
 // (“五个一”系列活动：…). Unquoted slogans are not looked for.
 func (x *Extractor) Terms(src *Source, start, end int) []Term {
-	text := src.Text
 	var out []Term
-	for _, seg := range paragraphSpans(text, start, end) {
-		lo, hi := seg[0], seg[1]
-		for i := lo; i < hi; {
-			r, n := utf8.DecodeRuneInString(text[i:])
-			closing, quote := -1, ""
-			switch r {
-			case '“':
-				closing, quote = quoteEnd(text, i+n, hi, '“', '”'), quoteDouble
-			case '《':
-				closing, quote = titleEnd(text, i+n, hi), quoteTitle
-			case '"':
-				closing, quote = asciiQuoteEnd(text, i, hi), quoteASCII
-			}
-			if closing < 0 {
-				i += n
-				continue
-			}
-			_, cn := utf8.DecodeRuneInString(text[closing:])
-			inner := text[i+n : closing]
-			t := Term{Match: NewMatch(src, i, closing+cn), Inner: inner, Quote: quote}
-			t.Slogan = quote != quoteTitle && x.isSlogan(inner)
-			t.Explained = explained(text, closing+cn, hi)
-			out = append(out, t)
-			i = closing + cn
+	found := newScanned()
+	defer found.release()
+	for _, seg := range paragraphSpans(src.Text, start, end) {
+		x.termWords.scan(src.Text, seg[0], seg[1], found)
+		out = x.termsIn(src, seg[0], seg[1], found, out)
+	}
+	return out
+}
+
+// termsIn appends to out the terms of the paragraph text[lo:hi], given the
+// marks a scan found there.
+func (x *Extractor) termsIn(src *Source, lo, hi int, found *scanned, out []Term) []Term {
+	text := src.Text
+	opening := 0
+	for _, m := range found.marks {
+		if m.r == '“' || m.r == '《' || m.r == '"' {
+			opening++
 		}
+	}
+	// Terms do not nest: skip the marks inside the last one.
+	next := lo
+	for _, m := range found.marks {
+		i, r := m.at, m.r
+		if i < next {
+			continue
+		}
+		n := utf8.RuneLen(r)
+		closing, quote := -1, ""
+		switch r {
+		case '“':
+			closing, quote = quoteEnd(text, i+n, hi, '“', '”'), quoteDouble
+		case '《':
+			closing, quote = titleEnd(text, i+n, hi), quoteTitle
+		case '"':
+			closing, quote = asciiQuoteEnd(text, i, hi), quoteASCII
+		}
+		if closing < 0 {
+			continue
+		}
+		_, cn := utf8.DecodeRuneInString(text[closing:])
+		inner := text[i+n : closing]
+		t := Term{Match: NewMatch(src, i, closing+cn), Inner: inner, Quote: quote}
+		t.Slogan = quote != quoteTitle && x.isSlogan(inner)
+		t.Explained = explained(text, closing+cn, hi)
+		if len(out) == cap(out) {
+			out = slices.Grow(out, opening) // Term is large: grow once per paragraph
+		}
+		out = append(out, t)
+		next = closing + cn
 	}
 	return out
 }
@@ -149,7 +173,7 @@ func (x *Extractor) isSlogan(inner string) bool {
 	if n == 0 || n > maxSloganRunes || x.plainTerm[inner] {
 		return false
 	}
-	if arabicSlogan.MatchString(inner) {
+	if r, _ := utf8.DecodeRuneInString(inner); isDigitRune(r) && arabicSlogan.MatchString(inner) {
 		return !strings.ContainsRune(inner, '年')
 	}
 	r, _ := utf8.DecodeRuneInString(inner)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -248,7 +249,7 @@ type parser struct {
 
 func (p *parser) parse() *Plan {
 	p.plan = &Plan{Source: p.src, File: p.src.Name, Encoding: p.src.Encoding}
-	p.junk = wordsRegexp(p.v.JunkLines)
+	p.junk = junkRegexp(p.v)
 	bodyStart := p.firstLabel()
 	bodyEnd := p.trailerStart(bodyStart)
 	titleFirst, titleLast := p.findTitle(bodyStart)
@@ -337,6 +338,18 @@ func (p *parser) documentFacts() {
 		}
 		return true
 	})
+}
+
+// junkRegexps holds the junk-line regexp of each Vocab, compiled once.
+var junkRegexps sync.Map // *Vocab → *regexp.Regexp
+
+func junkRegexp(v *Vocab) *regexp.Regexp {
+	if re, ok := junkRegexps.Load(v); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := wordsRegexp(v.JunkLines)
+	junkRegexps.Store(v, re)
+	return re
 }
 
 // wordsRegexp builds one alternation from a word list, longest first.
@@ -656,12 +669,29 @@ var sentenceEnd = regexp.MustCompile(`[。！？!?]`)
 func (p *parser) classify() {
 	var decide func(siblings []*Unit)
 	decide = func(siblings []*Unit) {
+		// What the siblings of each style say, found once: kindOf would
+		// otherwise look at every sibling for every unit.
+		ends := make(map[*Unit]bool, len(siblings))
+		styles := map[string]*styleFacts{}
+		for _, u := range siblings {
+			if u.Style == "" {
+				continue
+			}
+			f := styles[u.Style]
+			if f == nil {
+				f = &styleFacts{}
+				styles[u.Style] = f
+			}
+			ends[u] = p.hasSentenceEnd(u)
+			f.sentenceEnd = f.sentenceEnd || ends[u]
+			f.numberedChild = f.numberedChild || hasNumberedChild(u)
+		}
 		for _, u := range siblings {
 			decide(u.Children)
 			if u.Style == "" {
 				continue
 			}
-			u.Kind = p.kindOf(u, siblings)
+			u.Kind = kindOf(u, ends[u], styles[u.Style])
 		}
 	}
 	decide(p.plan.Units)
@@ -718,29 +748,21 @@ func (p *parser) hasSentenceEnd(u *Unit) bool {
 	if nl := strings.IndexAny(text, "\r\n"); nl >= 0 {
 		text = text[:nl]
 	}
-	return sentenceEnd.MatchString(text)
+	return strings.ContainsAny(text, "。！？!?")
 }
 
-func (p *parser) kindOf(u *Unit, siblings []*Unit) Kind {
-	if p.hasSentenceEnd(u) {
+// styleFacts says whether some unit of a style among siblings has a
+// sentence end, and whether one has numbered children.
+type styleFacts struct{ sentenceEnd, numberedChild bool }
+
+// kindOf decides whether u is an item or a heading: an item when it or a
+// sibling of its style has a sentence end, a heading when it or such a
+// sibling has numbered children, or when it has children at all.
+func kindOf(u *Unit, end bool, style *styleFacts) Kind {
+	switch {
+	case end, style.sentenceEnd && !hasNumberedChild(u):
 		return KindItem
-	}
-	if hasNumberedChild(u) {
-		return KindHeading
-	}
-	siblingHeading := false
-	for _, s := range siblings {
-		if s == u || s.Style != u.Style {
-			continue
-		}
-		if p.hasSentenceEnd(s) {
-			return KindItem
-		}
-		if hasNumberedChild(s) {
-			siblingHeading = true
-		}
-	}
-	if siblingHeading || len(u.Children) > 0 {
+	case hasNumberedChild(u), style.numberedChild, len(u.Children) > 0:
 		return KindHeading
 	}
 	return KindItem
@@ -822,11 +844,8 @@ func (p *parser) extract() {
 		}
 	}
 	fill := func(u *Unit, s, e int) {
-		u.Owners = p.x.Owners(p.src, s, e)
-		u.Deadlines = p.x.Deadlines(p.src, s, e, year)
-		u.Targets = p.x.Targets(p.src, s, e)
-		u.Vague = p.x.Vague(p.src, s, e)
-		u.Terms = p.x.Terms(p.src, s, e)
+		f := p.x.All(p.src, s, e, year)
+		u.Owners, u.Deadlines, u.Targets, u.Vague, u.Terms = f.Owners, f.Deadlines, f.Targets, f.Vague, f.Terms
 	}
 	p.plan.Walk(func(u *Unit) bool {
 		switch u.Kind {
@@ -838,11 +857,12 @@ func (p *parser) extract() {
 			// the whole section.
 			for _, c := range u.Children {
 				if c.Kind == KindParagraph {
-					u.Deadlines = append(u.Deadlines, p.x.Deadlines(p.src, c.bodyStart, c.bodyEnd, year)...)
+					fill(c, c.bodyStart, c.bodyEnd)
+					u.Deadlines = append(u.Deadlines, c.Deadlines...)
 				}
 			}
 		case KindParagraph:
-			if u.Parent == nil || u.Parent.Kind != KindItem {
+			if u.Parent == nil || u.Parent.Kind != KindItem && u.Parent.Kind != KindHeading {
 				fill(u, u.bodyStart, u.bodyEnd)
 			}
 		case KindWrapper:

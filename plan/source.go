@@ -2,10 +2,11 @@ package plan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -83,9 +84,17 @@ type Source struct {
 	Text string
 	orig []byte
 	// lineStarts[i] is the decoded byte offset where line i+1 starts;
-	// origLineStarts[i] the same line's start in the original bytes.
+	// origLineStarts[i] the same line's start in the original bytes;
+	// lineRunes[i] counts the characters of Text before it.
 	lineStarts     []int
 	origLineStarts []int
+	lineRunes      []int
+	// marks[k] is the first character boundary at or after byte k<<posShift
+	// of Text, so that Pos walks at most a block, however long the line.
+	marks []posMark
+	// countRunes is true when Text is valid UTF-8 and its offsets are the
+	// original's: Pos then counts characters instead of decoding them.
+	countRunes bool
 	// paraLines maps each line to its paragraph for document sources.
 	paraLines []ParaLine
 }
@@ -139,10 +148,16 @@ func NewSource(name string, data []byte) (*Source, error) {
 			return nil, err
 		}
 	}
-	if off := firstControl(s.Text); off >= 0 {
+	off := -1
+	if s.identity() {
+		// Valid UTF-8: one pass indexes lines and finds control characters.
+		off = s.indexUTF8(data[s.bomLen():])
+	} else if off = firstControl(s.Text); off < 0 {
+		s.index()
+	}
+	if off >= 0 {
 		return nil, fmt.Errorf("%w: control character at decoded offset %d", ErrBinary, off)
 	}
-	s.index()
 	return s, nil
 }
 
@@ -270,15 +285,33 @@ func (s *Source) bomLen() int {
 	return 0
 }
 
+// posShift sets the spacing of Source.marks: 64 bytes, a fraction of a
+// paragraph, so a position costs a walk over 32 bytes on average.
+const posShift = 6
+
+// posMark is a point of Text whose position is known: its decoded
+// offset, the characters before it, its original offset and its 0-based line.
+type posMark struct{ dec, runes, orig, line int }
+
 // index records every line start in both the decoded and the original
-// text by walking them in step once. Lines end at LF, CR LF or a lone CR.
+// text, and a mark every 1<<posShift bytes. Lines end at LF, CR LF or a
+// lone CR.
 func (s *Source) index() {
+	if s.identity() && utf8.ValidString(s.Text) {
+		s.indexUTF8([]byte(s.Text))
+		return
+	}
 	s.lineStarts = []int{0}
 	o := s.bomLen()
 	s.origLineStarts = []int{o}
+	s.lineRunes = []int{0}
 	identity := s.identity()
 	text := s.Text
+	runes := 0
 	for i := 0; i < len(text); {
+		if i >= len(s.marks)<<posShift {
+			s.marks = append(s.marks, posMark{dec: i, runes: runes, orig: o, line: len(s.lineStarts) - 1})
+		}
 		r, n := utf8.DecodeRuneInString(text[i:])
 		if identity {
 			o = i + s.bomLen() + n
@@ -286,11 +319,97 @@ func (s *Source) index() {
 			o += s.origWidth(r, o)
 		}
 		i += n
+		runes++
 		if r == '\n' || r == '\r' && (i >= len(text) || text[i] != '\n') {
 			s.lineStarts = append(s.lineStarts, i)
 			s.origLineStarts = append(s.origLineStarts, o)
+			s.lineRunes = append(s.lineRunes, runes)
 		}
 	}
+	if len(s.marks) == 0 {
+		s.marks = []posMark{{orig: s.bomLen()}}
+	}
+}
+
+// indexUTF8 is index for valid UTF-8 whose offsets are the original's; b
+// holds the bytes of Text. It reads eight bytes at a time, counting
+// characters by their first bytes instead of decoding them, and returns
+// the offset of the first control character firstControl would find, -1
+// if none.
+func (s *Source) indexUTF8(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	bom := s.bomLen()
+	s.countRunes = true
+	s.lineStarts, s.origLineStarts, s.lineRunes = []int{0}, []int{bom}, []int{0}
+	s.marks = make([]posMark, 0, len(b)>>posShift+1)
+	runes, ctrl := 0, -1 // runes counts the characters of b[:i]
+	// slow handles byte i of a word holding a byte below 0x20.
+	slow := func(i int) {
+		c := b[i]
+		if c&0xC0 != 0x80 {
+			runes++
+		}
+		switch {
+		case c >= 0x20:
+		case c == '\n' || c == '\r' && (i+1 >= len(b) || b[i+1] != '\n'):
+			s.lineStarts = append(s.lineStarts, i+1)
+			s.origLineStarts = append(s.origLineStarts, i+1+bom)
+			s.lineRunes = append(s.lineRunes, runes)
+		case c != '\t' && c != '\r' && c != '\f' && ctrl < 0:
+			ctrl = i
+		}
+	}
+	for i := 0; i < len(b); i += 8 {
+		if i&(1<<posShift-1) == 0 {
+			dec := i
+			for dec < len(b) && !utf8.RuneStart(b[dec]) {
+				dec++
+			}
+			s.marks = append(s.marks, posMark{dec: dec, runes: runes, orig: dec + bom, line: len(s.lineStarts) - 1})
+		}
+		if i+8 > len(b) {
+			for ; i < len(b); i++ {
+				slow(i)
+			}
+			break
+		}
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x-0x20*ones)&^x&highs != 0 { // a byte below 0x20
+			for j := i; j < i+8; j++ {
+				slow(j)
+			}
+			continue
+		}
+		runes += 8 - bits.OnesCount64(x&^(x<<1)&highs) // less continuation bytes
+	}
+	if len(s.marks) == 0 {
+		s.marks = []posMark{{orig: bom}}
+	}
+	return ctrl
+}
+
+// runeCount counts the characters of valid UTF-8 by their first bytes,
+// eight bytes at a time, faster than decoding them.
+func runeCount(s string) int {
+	const highs = 0x8080808080808080
+	n, i := len(s), 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s, i)
+		n -= bits.OnesCount64(x &^ (x << 1) & highs) // continuation bytes
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0xC0 == 0x80 {
+			n--
+		}
+	}
+	return n
+}
+
+// load64 reads s[i:i+8] little-endian; the compiler makes it one load.
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 // Original returns the input bytes exactly as read.
@@ -327,27 +446,43 @@ func (s *Source) lineBounds(n int) (int, int) {
 	return start, end
 }
 
-// Pos converts a byte offset in Text into a Position in the original input.
+// Pos converts a byte offset in Text into a Position in the original
+// input. An offset inside a character counts that character as before it.
 func (s *Source) Pos(off int) Position {
-	line := sort.Search(len(s.lineStarts), func(i int) bool { return s.lineStarts[i] > off })
-	start := s.lineStarts[line-1]
-	o := s.origLineStarts[line-1]
-	col := 1
-	identity := s.identity()
-	for i := start; i < off; {
-		r, n := utf8.DecodeRuneInString(s.Text[i:])
-		if !identity {
-			o += s.origWidth(r, o)
-		}
-		i += n
-		col++
+	k := min(off>>posShift, len(s.marks)-1)
+	for k > 0 && s.marks[k].dec > off {
+		k--
 	}
-	if identity {
+	m := s.marks[k]
+	line := m.line
+	for line+1 < len(s.lineStarts) && s.lineStarts[line+1] <= off {
+		line++
+	}
+	// Walk from the line start or from the mark, whichever is later.
+	i, col, o := s.lineStarts[line], 1, s.origLineStarts[line]
+	if m.dec > i {
+		i, col, o = m.dec, 1+m.runes-s.lineRunes[line], m.orig
+	}
+	if s.countRunes {
+		col += runeCount(s.Text[i:off])
 		o = off + s.bomLen()
+	} else {
+		identity := s.identity()
+		for i < off {
+			r, n := utf8.DecodeRuneInString(s.Text[i:])
+			if !identity {
+				o += s.origWidth(r, o)
+			}
+			i += n
+			col++
+		}
+		if identity {
+			o = off + s.bomLen()
+		}
 	}
-	p := Position{Line: line, Col: col, Offset: o}
-	if line-1 < len(s.paraLines) {
-		if pl := s.paraLines[line-1]; pl.Para > 0 {
+	p := Position{Line: line + 1, Col: col, Offset: o}
+	if line < len(s.paraLines) {
+		if pl := s.paraLines[line]; pl.Para > 0 {
 			p.Para = pl.Para
 			p.ParaChar = max(col-pl.Prefix, 1) + pl.Base
 		}
