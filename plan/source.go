@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -145,8 +146,13 @@ func NewSource(name string, data []byte) (*Source, error) {
 		s.Encoding = EncGB18030
 		s.Text, err = decodeGB18030(data)
 		if err != nil {
-			return nil, err
+			// Neither encoding fits: name where each stops, since either
+			// may be the one the file was meant to be in.
+			return nil, fmt.Errorf("%w: invalid UTF-8 at byte %d; as GB18030, %v", ErrEncoding, firstInvalidUTF8(data), strings.TrimPrefix(err.Error(), ErrEncoding.Error()+": "))
 		}
+	}
+	if strings.TrimFunc(s.Text, isSpace) == "" {
+		return nil, fmt.Errorf("%w: only white space", ErrEmpty)
 	}
 	off := -1
 	if s.identity() {
