@@ -115,6 +115,10 @@ func newDateForms() []dateForm {
 			re:      newAnchoredRegexp(`(?:(?P<y>`+reYear+`)`+sp+`年(?:度)?`+sp+`|`+reThisYear+`)?(?P<half>上|下)半年`, false, "半年"),
 			resolve: resolveHalf,
 		},
+		{ // 全年, 2019年全年: in an annual plan, the whole plan year
+			re:      newAnchoredRegexp(`(?:(?P<y>`+reYear+`)`+sp+`年(?:度)?`+sp+`)?全年`, false, "全年"),
+			resolve: resolveWholeYear,
+		},
 		{ // 第一季度, 一季度末前, 2019年第3季度
 			re:      newAnchoredRegexp(`(?:(?P<every>每年)|(?P<y>`+reYear+`)`+sp+`年(?:度)?`+sp+`|`+reThisYear+`)?第?(?P<qn>[一二三四1-4１-４])季度(?P<part>末|底)?(?P<q>之前|以前|前)?`, false, "季度"),
 			resolve: resolveQuarter,
@@ -372,6 +376,15 @@ func resolveHalf(g submatch, year int) (dateValue, bool) {
 		v.from, v.to = ymd(y, 1, 1), ymd(y, 6, 30)
 	default:
 		v.from, v.to = ymd(y, 7, 1), ymd(y, 12, 31)
+	}
+	return v, true
+}
+
+func resolveWholeYear(g submatch, year int) (dateValue, bool) {
+	y, _ := g.year(year)
+	v := dateValue{kind: DeadlineDate}
+	if y != 0 {
+		v.from, v.to = ymd(y, 1, 1), ymd(y, 12, 31)
 	}
 	return v, true
 }

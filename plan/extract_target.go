@@ -12,7 +12,7 @@ var targetUnits = []string{
 	"个百分点", "百分点", "平方米", "人次", "小时", "分钟", "公里", "毫米", "厘米",
 	"%", "％", "‰", "元", "家", "个", "台", "张", "名", "人", "所", "项", "岁", "次",
 	"床", "天", "辆", "件", "例", "份", "批", "种", "户", "座", "套", "倍", "吨", "米",
-	"支", "篇", "期",
+	"支", "篇", "期", "场次", "场", "轮", "班", "堂", "课时", "学时",
 	// Durations and dates: matched so that 6个月 is not read as 6个, then dropped.
 	"个工作日", "个月", "周年", "年", "月", "周", "日",
 }
@@ -230,6 +230,11 @@ func (x *Extractor) targetsIn(src *Source, lo, hi int, found *scanned, out []Tar
 		p := skipPadBack(text, lo, rs)
 		n := x.comparators.longestBefore(text, lo, p)
 		if n == 0 || within(titles, p-n, re) {
+			continue
+		}
+		// 达到国家标准的比例提高到60%: the reference qualifies an
+		// indicator whose value follows; it is not a target by itself.
+		if strings.HasPrefix(text[re:], "的") {
 			continue
 		}
 		s := p - n

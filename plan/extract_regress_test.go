@@ -1,0 +1,41 @@
+package plan
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// Cases found while writing the rule fixtures.
+func TestExtractFixtureRegressions(t *testing.T) {
+	x := NewExtractor(testVocab(t))
+	facts := func(text string) Facts {
+		src := mustSource(t, "t.txt", []byte(text))
+		return x.All(src, 0, len(src.Text), 2019)
+	}
+
+	// 场次 is a unit: 50场次以上 is a target.
+	f := facts("组织健康科普巡讲，全年开展巡讲50场次以上。")
+	var targets []string
+	for _, tg := range f.Targets {
+		targets = append(targets, tg.Text)
+	}
+	assert.Contains(t, targets, "50场次以上")
+
+	// 全年 in a table's 完成时限 cell is the plan year.
+	f = facts("全年")
+	if assert.Len(t, f.Deadlines, 1) {
+		assert.Equal(t, "2019-01-01", f.Deadlines[0].From)
+		assert.Equal(t, "2019-12-31", f.Deadlines[0].To)
+	}
+
+	// 达到国家标准的比例提高到60%: the reference qualifies the indicator.
+	f = facts("年底前基层医疗卫生机构服务能力达到国家标准的比例提高到60%。")
+	for _, tg := range f.Targets {
+		assert.False(t, tg.ByReference, "%q is not a target by reference", tg.Text)
+	}
+	f = facts("体检率不低于省要求。")
+	if assert.Len(t, f.Targets, 1) {
+		assert.True(t, f.Targets[0].ByReference)
+	}
+}
