@@ -698,10 +698,11 @@ func around(r *Run, m plan.Match, n int, before bool) (any, error) {
 
 // Chinese numerals.
 var (
-	cnDigit = map[rune]int{'零': 0, '〇': 0, '○': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
-	cnName  = []string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	cnName = []string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
 )
 
+// cn2int reads Arabic digits (half or full width) or a Chinese numeral
+// (plan.ChineseNumber, the reader's own).
 func cn2int(s string) int {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -714,36 +715,7 @@ func cn2int(s string) int {
 		}
 		return n
 	}
-	if !strings.ContainsAny(s, "十百") {
-		// Digit by digit: 二〇一二.
-		n := 0
-		for _, r := range s {
-			d, ok := cnDigit[r]
-			if !ok {
-				return 0
-			}
-			n = n*10 + d
-		}
-		return n
-	}
-	total, cur := 0, 0
-	for _, r := range s {
-		switch r {
-		case '百':
-			total += max(cur, 1) * 100
-			cur = 0
-		case '十':
-			total += max(cur, 1) * 10
-			cur = 0
-		default:
-			d, ok := cnDigit[r]
-			if !ok {
-				return 0
-			}
-			cur = d
-		}
-	}
-	return total + cur
+	return plan.ChineseNumber(s)
 }
 
 func int2cn(n int) string {
