@@ -205,3 +205,25 @@ func TestUnpaired(t *testing.T) {
 		assert.Equal(t, tc.want, have, tc.text)
 	}
 }
+
+// findWords finds what the longest-first alternation of the words finds.
+func TestFindWordsMatchesAlternation(t *testing.T) {
+	c := newCaches()
+	words := []string{"进一步加强", "加强", "进一步", "一步", "大幅提高", "提高", "大幅", "一批", "若干"}
+	for _, text := range []string{
+		"进一步加强管理，大幅提高水平，新建一批若干设施。",
+		"加强加强进一步进一步加强",
+		"无关的文字",
+		"大幅大幅提高提高",
+	} {
+		src, err := plan.NewSource("t", []byte(text))
+		require.NoError(t, err)
+		re, err := c.words(words)
+		require.NoError(t, err)
+		want, err := findAll(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), re)
+		require.NoError(t, err)
+		got, err := findWords(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), c.wordSet(words))
+		require.NoError(t, err)
+		assert.Equal(t, want, got, text)
+	}
+}
