@@ -44,13 +44,14 @@ func newDupIndex(items []*UnitView) *dupIndex {
 	}
 	postings := map[uint64][]int{}
 	firstByText := map[string]int{}
+	shared := make([]int, len(tasks)) // rare bigrams shared with item j, reset after each item
 	for i, it := range tasks {
 		key := strings.Join(strings.FieldsFunc(it.Text, isPad), "")
 		if j, ok := firstByText[key]; ok {
 			idx.best[it] = dupHit{of: tasks[j], score: 1}
 		} else {
 			firstByText[key] = i
-			idx.best[it] = idx.candidate(i, tasks, sets, postings)
+			idx.best[it] = idx.candidate(i, tasks, sets, postings, shared)
 		}
 		for _, g := range sets[i] {
 			if df[g] <= maxPosting {
@@ -63,17 +64,21 @@ func newDupIndex(items []*UnitView) *dupIndex {
 
 // candidate scores the earlier items sharing the most rare bigrams with
 // item i and returns the most similar one.
-func (idx *dupIndex) candidate(i int, tasks []*UnitView, sets [][]uint64, postings map[uint64][]int) dupHit {
-	shared := map[int]int{}
+func (idx *dupIndex) candidate(i int, tasks []*UnitView, sets [][]uint64, postings map[uint64][]int, shared []int) dupHit {
+	var cands []int
 	for _, g := range sets[i] {
 		for _, j := range postings[g] {
+			if shared[j] == 0 {
+				cands = append(cands, j)
+			}
 			shared[j]++
 		}
 	}
-	cands := make([]int, 0, len(shared))
-	for j := range shared {
-		cands = append(cands, j)
-	}
+	defer func() {
+		for _, j := range cands {
+			shared[j] = 0
+		}
+	}()
 	slices.SortFunc(cands, func(a, b int) int {
 		if shared[a] != shared[b] {
 			return shared[b] - shared[a]
