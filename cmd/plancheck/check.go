@@ -146,6 +146,7 @@ func runCheck(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitError)
 	}
 	var baselineOut []baselineEntry
+	writingBaseline := c.String("write-baseline") != ""
 	worst := exitOK
 	raise := func(code int) { worst = max(worst, code) }
 	for _, e := range inputErrs {
@@ -174,7 +175,11 @@ func runCheck(c *cli.Context) error {
 				continue
 			}
 			f.Findings = append(f.Findings, fd)
-			baselineOut = append(baselineOut, baselineEntry{Rule: fd.RuleID, File: fd.File, Fingerprint: fd.Fingerprint, Excerpt: fd.Excerpt})
+			if writingBaseline {
+				// Cloned: the excerpt is a slice of the whole input, which
+				// must not stay in memory after its file is reported.
+				baselineOut = append(baselineOut, baselineEntry{Rule: fd.RuleID, File: fd.File, Fingerprint: fd.Fingerprint, Excerpt: strings.Clone(fd.Excerpt)})
+			}
 			if opt.failOn != 0 && fd.Severity >= opt.failOn {
 				raise(exitFindings)
 			}
