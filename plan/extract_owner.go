@@ -202,8 +202,15 @@ func (x *Extractor) isOwnerName(s string) bool {
 	if n < 2 || n > maxNameRunes || strings.Contains(s, "的") {
 		return false
 	}
+	depth := 0
 	for _, r := range s {
-		if !isHan(r) && !strings.ContainsRune("（）()", r) {
+		switch {
+		case r == '（' || r == '(':
+			depth++
+		case r == '）' || r == ')':
+			depth--
+		case r == '、' && depth > 0: // 各县（市、区）卫生健康局
+		case !isHan(r):
 			return false
 		}
 	}

@@ -39,3 +39,21 @@ func TestExtractFixtureRegressions(t *testing.T) {
 		assert.True(t, f.Targets[0].ByReference)
 	}
 }
+
+// Owners whose names hold a bracket with a list inside.
+func TestExtractOwnersNestedBrackets(t *testing.T) {
+	x := NewExtractor(testVocab(t))
+	for text, want := range map[string][]string{
+		"加强管理。（各县（市、区）卫生健康局负责）":       {"各县（市、区）卫生健康局"},
+		"加强管理。（市疾控中心、各县（市、区）卫生健康局负责）": {"市疾控中心", "各县（市、区）卫生健康局"},
+		"加强管理。（各县（市、区）卫生健康局、市疾控中心负责）": {"各县（市、区）卫生健康局", "市疾控中心"},
+	} {
+		src := mustSource(t, "t", []byte(text))
+		var got []string
+		for _, o := range x.All(src, 0, len(src.Text), 2019).Owners {
+			got = append(got, o.Name)
+			assert.Equal(t, o.Text, string(src.Original()[o.Start.Offset:o.End.Offset]))
+		}
+		assert.Equal(t, want, got, text)
+	}
+}
