@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Cases found while writing the rule fixtures.
@@ -56,4 +57,15 @@ func TestExtractOwnersNestedBrackets(t *testing.T) {
 		}
 		assert.Equal(t, want, got, text)
 	}
+}
+
+// A slogan explained after a short head noun is explained.
+func TestExtractSloganExplainedAfterNoun(t *testing.T) {
+	x := NewExtractor(testVocab(t))
+	src := mustSource(t, "t", []byte("以“1126”工作思路（即一个目标、一条主线、两大任务、六项举措）为统领，落实“六统一”要求。"))
+	terms := x.All(src, 0, len(src.Text), 2019).Terms
+	require.Len(t, terms, 2)
+	assert.True(t, terms[0].Slogan)
+	assert.True(t, terms[0].Explained, "“1126”工作思路（即…）")
+	assert.False(t, terms[1].Explained, "“六统一”要求 has no explanation")
 }

@@ -208,7 +208,9 @@ func explained(text string, i, hi int) bool {
 		return true
 	}
 	for k := 0; k <= maxExplainGap && i < hi; k++ {
-		if hasAnyPrefix(text[i:], "即", "也就是", "：", ":") {
+		// “1126”工作思路（即…）: a short head noun may stand between the
+		// term and its explanation.
+		if hasAnyPrefix(text[i:], "即", "也就是", "：", ":", "（", "(") {
 			return true
 		}
 		r, n := utf8.DecodeRuneInString(text[i:])
