@@ -53,14 +53,6 @@ func byRule(fs []rules.Finding, id string) []rules.Finding {
 	return out
 }
 
-func lines(fs []rules.Finding) []int {
-	var out []int
-	for _, f := range fs {
-		out = append(out, f.Start.Line)
-	}
-	return out
-}
-
 func TestAcceptancePinghu(t *testing.T) {
 	p, fs := checkCorpus(t, "003_b8266a3591212cdf.txt")
 	items := p.Items()

@@ -75,15 +75,6 @@ type counts struct {
 	top1, top1Of   int
 }
 
-func (c *counts) add(o counts) {
-	c.tp += o.tp
-	c.fp += o.fp
-	c.fn += o.fn
-	c.tn += o.tn
-	c.top1 += o.top1
-	c.top1Of += o.top1Of
-}
-
 func ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
