@@ -2,6 +2,7 @@ package plan
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -28,6 +29,8 @@ type Extractor struct {
 	// words of its lists and the runes that start what it looks for; All
 	// reads it once for all of them.
 	ownerWords, deadlineWords, targetWords, vagueWords, termWords, allWords *wordScanner
+	// junk matches page furniture (Vocab.JunkLines) for the parser.
+	junk *regexp.Regexp
 
 	// Owners.
 	labels     *runeTrie
@@ -68,6 +71,7 @@ func NewExtractor(v *Vocab) *Extractor {
 		v = &Vocab{}
 	}
 	x := &Extractor{
+		junk:              wordsRegexp(v.JunkLines),
 		labels:            newRuneTrie(v.OwnerLabels),
 		ownerVerbs:        longestFirst(v.OwnerVerbs),
 		verbSet:           newRuneTrie(v.OwnerVerbs),

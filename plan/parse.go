@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -249,7 +248,7 @@ type parser struct {
 
 func (p *parser) parse() *Plan {
 	p.plan = &Plan{Source: p.src, File: p.src.Name, Encoding: p.src.Encoding}
-	p.junk = junkRegexp(p.v)
+	p.junk = p.x.junk
 	bodyStart := p.firstLabel()
 	bodyEnd := p.trailerStart(bodyStart)
 	titleFirst, titleLast := p.findTitle(bodyStart)
@@ -338,18 +337,6 @@ func (p *parser) documentFacts() {
 		}
 		return true
 	})
-}
-
-// junkRegexps holds the junk-line regexp of each Vocab, compiled once.
-var junkRegexps sync.Map // *Vocab → *regexp.Regexp
-
-func junkRegexp(v *Vocab) *regexp.Regexp {
-	if re, ok := junkRegexps.Load(v); ok {
-		return re.(*regexp.Regexp)
-	}
-	re := wordsRegexp(v.JunkLines)
-	junkRegexps.Store(v, re)
-	return re
 }
 
 // wordsRegexp builds one alternation from a word list, longest first.
