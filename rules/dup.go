@@ -1,14 +1,26 @@
 package rules
 
 import (
+	"cmp"
+	"math"
 	"slices"
 	"strings"
 )
 
-// dupIndex finds, once per document, the most similar earlier task item
-// of every task item, so that the near-duplicate rule is not a quadratic
-// loop over the items in the rule language. Similarity is the Jaccard
-// index of character bigrams, as in the similar function.
+// dupIndex finds, once per document and threshold, the most similar
+// earlier task item of every task item whose similarity reaches the
+// threshold, so that the near-duplicate rule is not a quadratic loop over
+// the items in the rule language. Similarity is the Jaccard index of
+// character bigrams, as in the similar function.
+//
+// The search is exact, and fast because of prefix filtering (the
+// all-pairs similarity join of Chaudhuri et al. and Xiao et al.'s
+// PPJoin): order every item's bigrams from the rarest in the document to
+// the most common; two sets whose Jaccard index is at least t share a
+// bigram among the first |x| − ⌈t·|x|⌉ + 1 of each. Only those prefixes are
+// indexed, and they are made of rare bigrams, so each item meets few
+// candidates. Identical texts are found by hashing first, whatever their
+// number.
 type dupIndex struct {
 	best map[*UnitView]dupHit
 }
@@ -18,80 +30,80 @@ type dupHit struct {
 	score float64
 }
 
-// maxPosting bounds the items a bigram may occur in and still be used to
-// find candidates: common bigrams (工作, 建设) say nothing about identity.
-// Identical texts are found by hashing, whatever their number.
-const (
-	maxPosting    = 64
-	maxCandidates = 32
-)
-
-func newDupIndex(items []*UnitView) *dupIndex {
+func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	idx := &dupIndex{best: map[*UnitView]dupHit{}}
-	var tasks []*UnitView
-	var sets [][]uint64
+	// Items with the same text as an earlier one are its duplicates at 1;
+	// only the first of each text takes part in the join.
+	var firsts []*UnitView
+	firstByText := map[string]*UnitView{}
 	for _, it := range items {
-		if it.IsTask {
-			tasks = append(tasks, it)
-			sets = append(sets, bigramSet(it.Text))
+		if !it.IsTask {
+			continue
 		}
+		key := strings.Join(strings.FieldsFunc(it.Text, isPad), "")
+		if f, ok := firstByText[key]; ok {
+			idx.best[it] = dupHit{of: f, score: 1}
+			continue
+		}
+		firstByText[key] = it
+		firsts = append(firsts, it)
 	}
+	sets := make([][]uint64, len(firsts)) // sorted by value, for jaccard
 	df := map[uint64]int{}
-	for _, s := range sets {
-		for _, g := range s {
+	for i, it := range firsts {
+		sets[i] = bigramSet(it.Text)
+		for _, g := range sets[i] {
 			df[g]++
 		}
 	}
+	rarest := func(a, b uint64) int { return cmp.Or(cmp.Compare(df[a], df[b]), cmp.Compare(a, b)) }
 	postings := map[uint64][]int{}
-	firstByText := map[string]int{}
-	shared := make([]int, len(tasks)) // rare bigrams shared with item j, reset after each item
-	for i, it := range tasks {
-		key := strings.Join(strings.FieldsFunc(it.Text, isPad), "")
-		if j, ok := firstByText[key]; ok {
-			idx.best[it] = dupHit{of: tasks[j], score: 1}
-		} else {
-			firstByText[key] = i
-			idx.best[it] = idx.candidate(i, tasks, sets, postings, shared)
+	seen := make([]bool, len(firsts)) // candidates of the current item, reset after it
+	var ordered []uint64
+	for i, it := range firsts {
+		n := len(sets[i])
+		if n == 0 {
+			continue
 		}
-		for _, g := range sets[i] {
-			if df[g] <= maxPosting {
-				postings[g] = append(postings[g], i)
+		ordered = append(ordered[:0], sets[i]...)
+		slices.SortFunc(ordered, rarest)
+		prefix := ordered[:prefixLen(n, t)]
+		best, bestJ := dupHit{}, -1
+		var cands []int
+		for _, g := range prefix {
+			for _, j := range postings[g] {
+				if !seen[j] {
+					seen[j] = true
+					cands = append(cands, j)
+				}
 			}
+		}
+		for _, j := range cands {
+			seen[j] = false
+			m := float64(len(sets[j]))
+			if m < t*float64(n) || float64(n) < t*m {
+				continue // sizes too far apart for the threshold
+			}
+			s := jaccard(sets[i], sets[j])
+			if s >= t && (s > best.score || s == best.score && j < bestJ) {
+				best, bestJ = dupHit{of: firsts[j], score: s}, j
+			}
+		}
+		if best.of != nil {
+			idx.best[it] = best
+		}
+		for _, g := range prefix {
+			postings[g] = append(postings[g], i)
 		}
 	}
 	return idx
 }
 
-// candidate scores the earlier items sharing the most rare bigrams with
-// item i and returns the most similar one.
-func (idx *dupIndex) candidate(i int, tasks []*UnitView, sets [][]uint64, postings map[uint64][]int, shared []int) dupHit {
-	var cands []int
-	for _, g := range sets[i] {
-		for _, j := range postings[g] {
-			if shared[j] == 0 {
-				cands = append(cands, j)
-			}
-			shared[j]++
-		}
-	}
-	defer func() {
-		for _, j := range cands {
-			shared[j] = 0
-		}
-	}()
-	slices.SortFunc(cands, func(a, b int) int {
-		if shared[a] != shared[b] {
-			return shared[b] - shared[a]
-		}
-		return a - b
-	})
-	var best dupHit
-	for _, j := range cands[:min(len(cands), maxCandidates)] {
-		if s := jaccard(sets[i], sets[j]); s > best.score || s == best.score && best.of != nil && tasks[j].Line < best.of.Line {
-			best = dupHit{of: tasks[j], score: s}
-		}
-	}
-	return best
+// prefixLen is how many of a set's n rarest bigrams must be indexed and
+// probed for a Jaccard threshold t. The small tolerance keeps rounding
+// from shortening the prefix (t·n a hair above an integer).
+func prefixLen(n int, t float64) int {
+	return n - int(math.Ceil(t*float64(n)-1e-9)) + 1
 }
 
 // bigramSet is the sorted set of a text's character bigrams, padding

@@ -433,7 +433,7 @@ func newFunctions(c *caches) []function {
 			},
 		},
 		{
-			FuncDoc: FuncDoc{Name: "duplicate_of", Doc: "is the earlier task item most similar to item (Jaccard index of character bigrams, as similar) when that similarity is at least min; nil otherwise. Computed once per document with an index, so it stays fast on long plans.",
+			FuncDoc: FuncDoc{Name: "duplicate_of", Doc: "is the earlier task item most similar to item (Jaccard index of character bigrams, as similar; the first of equals) when that similarity is at least min (0 < min ≤ 1); nil otherwise. Computed once per document and min with an exact prefix-filtered index, so it stays fast on long plans.",
 				Example: `duplicate_of(plan, item, 0.6) != nil`},
 			types: []any{new(func(*DocView, unitT, float64) unitT)},
 			impl: func(r *Run, a []any) (any, error) {
@@ -441,13 +441,18 @@ func newFunctions(c *caches) []function {
 				if d == nil || u == nil {
 					return unitT(nil), errors.New("duplicate_of: plan or item is nil")
 				}
-				if d.dups == nil {
-					d.dups = newDupIndex(d.Items)
+				if !(min > 0 && min <= 1) {
+					return unitT(nil), fmt.Errorf("duplicate_of: min %v is not in (0, 1]", min)
 				}
-				if hit := d.dups.best[u]; hit.of != nil && hit.score >= min {
-					return hit.of, nil
+				idx := d.dups[min]
+				if idx == nil {
+					if d.dups == nil {
+						d.dups = map[float64]*dupIndex{}
+					}
+					idx = newDupIndex(d.Items, min)
+					d.dups[min] = idx
 				}
-				return unitT(nil), nil
+				return idx.best[u].of, nil
 			},
 		},
 		{

@@ -129,8 +129,8 @@ type DocView struct {
 	Rows   []*RowView   `expr:"rows"`
 
 	P *plan.Plan `expr:"-"`
-	// dups is built on first use by duplicate_of.
-	dups *dupIndex
+	// dups is built on first use by duplicate_of, per threshold.
+	dups map[float64]*dupIndex
 }
 
 // Env is the environment every rule expression is compiled against. Only

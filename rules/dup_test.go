@@ -1,0 +1,108 @@
+package rules
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/plancheck/plancheck/plan"
+)
+
+// bruteDuplicates is the definition duplicate_of answers, for several
+// thresholds at once: for each task item, the first earlier task item of
+// highest bigram Jaccard index, when that index is at least t.
+func bruteDuplicates(items []*UnitView, ts []float64) map[float64]map[*UnitView]*UnitView {
+	out := map[float64]map[*UnitView]*UnitView{}
+	for _, t := range ts {
+		out[t] = map[*UnitView]*UnitView{}
+	}
+	var tasks []*UnitView
+	var sets [][]uint64
+	for _, it := range items {
+		if it.IsTask {
+			tasks = append(tasks, it)
+			sets = append(sets, bigramSet(it.Text))
+		}
+	}
+	for i, it := range tasks {
+		bestJ, bestScore := -1, 0.0
+		for j := range tasks[:i] {
+			if s := jaccard(sets[i], sets[j]); s > bestScore {
+				bestJ, bestScore = j, s
+			}
+		}
+		for _, t := range ts {
+			if bestJ >= 0 && bestScore >= t {
+				out[t][it] = tasks[bestJ]
+			}
+		}
+	}
+	return out
+}
+
+// TestDupIndexIsExact compares the prefix-filtered index with the
+// quadratic definition on every corpus plan, and on all of them in one
+// document (so that many items are near duplicates of each other), at
+// several thresholds.
+func TestDupIndexIsExact(t *testing.T) {
+	names, _ := filepath.Glob("../../shared/corpus/*.txt")
+	names = append(names, "../fixtures/rules/item-duplicate.txt", "../fixtures/samples/draft.txt")
+	var all []byte
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		all = append(all, data...)
+		all = append(all, '\n')
+	}
+	var docs [][]byte
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		docs = append(docs, data)
+	}
+	// The corpus again with words changed: every item gets near duplicates.
+	all = append(all, bytes.ReplaceAll(bytes.ReplaceAll(all, []byte("工作"), []byte("任务")), []byte("加强"), []byte("强化"))...)
+	docs = append(docs, all)
+	builtin, err := os.ReadFile("../rules.toml")
+	require.NoError(t, err)
+	set, err := LoadBuiltin(builtin, "rules.toml")
+	require.NoError(t, err)
+	for _, data := range docs {
+		src, err := plan.NewSource("x.txt", data)
+		require.NoError(t, err)
+		d := NewDoc(plan.Parse(src, &set.Vocab), set.Lists)
+		thresholds := []float64{0.3, 0.5, 0.6, 0.8, 1}
+		brute := bruteDuplicates(d.Plan.Items, thresholds)
+		for _, th := range thresholds {
+			want := brute[th]
+			got := newDupIndex(d.Plan.Items, th)
+			found := 0
+			for _, it := range d.Plan.Items {
+				if want[it] != nil {
+					found++
+				}
+				if !assert.Same(t, want[it], got.best[it].of, "threshold %v, item at line %d", th, it.Line) {
+					return
+				}
+			}
+			if th == 0.6 && len(data) == len(all) {
+				// Otherwise the comparison above proves little.
+				assert.Greater(t, found, 100, "the combined document should have near duplicates")
+			}
+		}
+	}
+}
+
+func TestPrefixLen(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		t    float64
+		want int
+	}{{10, 0.6, 5}, {3, 1, 1}, {5, 0.2, 5}, {7, 0.5, 4}, {1, 0.6, 1}} {
+		assert.Equal(t, c.want, prefixLen(c.n, c.t), "n=%d t=%v", c.n, c.t)
+	}
+}
