@@ -62,7 +62,7 @@ type found struct {
 // unitOf is the unit a target belongs to: a sentence's unit, or the
 // target itself.
 func unitOf(t *rules.Target) any {
-	if s := t.Env.Sentence; s != nil && s.Unit != nil {
+	if s := t.Sentence(); s != nil && s.Unit != nil {
 		return s.Unit
 	}
 	return t

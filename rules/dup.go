@@ -21,6 +21,10 @@ import (
 // indexed, and they are made of rare bigrams, so each item meets few
 // candidates. Identical texts are found by hashing first, whatever their
 // number.
+//
+// Machine-made plans (thousands of items differing only by a number) make
+// every pair similar, and an exact answer quadratic; there the search is
+// bounded (maxPosting, maxCandidates) and takes the nearest earlier items.
 type dupIndex struct {
 	best map[*UnitView]dupHit
 }
@@ -29,6 +33,14 @@ type dupHit struct {
 	of    *UnitView
 	score float64
 }
+
+// maxPosting is how many of the latest earlier items sharing one prefix
+// bigram are examined; maxCandidates bounds the candidates of one item.
+// Real plans stay far below both, so the answer is exact for them.
+const (
+	maxPosting    = 64
+	maxCandidates = 256
+)
 
 func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	idx := &dupIndex{best: map[*UnitView]dupHit{}}
@@ -70,8 +82,13 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 		prefix := ordered[:prefixLen(n, t)]
 		best, bestJ := dupHit{}, -1
 		var cands []int
+	collect:
 		for _, g := range prefix {
-			for _, j := range postings[g] {
+			ps := postings[g]
+			for _, j := range ps[max(0, len(ps)-maxPosting):] {
+				if len(cands) == maxCandidates {
+					break collect
+				}
 				if !seen[j] {
 					seen[j] = true
 					cands = append(cands, j)

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,5 +106,33 @@ func TestPrefixLen(t *testing.T) {
 		want int
 	}{{10, 0.6, 5}, {3, 1, 1}, {5, 0.2, 5}, {7, 0.5, 4}, {1, 0.6, 1}} {
 		assert.Equal(t, c.want, prefixLen(c.n, c.t), "n=%d t=%v", c.n, c.t)
+	}
+}
+
+// TestDupIndexMachineMade is a plan whose items differ only by a number:
+// every pair is similar, the exact join would be quadratic, and the
+// bounded one must still find each item's near duplicate among the
+// earlier items.
+func TestDupIndexMachineMade(t *testing.T) {
+	var b strings.Builder
+	const n = 2700
+	for s, label := range []string{"一", "二", "三"} {
+		fmt.Fprintf(&b, "%s、重点工作\n", label)
+		for i := 1; i <= n/3; i++ {
+			k := s*n/3 + i
+			fmt.Fprintf(&b, "%d.完成第%d项任务，培训乡村医生%d名。\n", i, k, k)
+		}
+	}
+	src, err := plan.NewSource("x.txt", []byte(b.String()))
+	require.NoError(t, err)
+	d := NewDoc(plan.Parse(src, &plan.Vocab{}), nil)
+	require.Equal(t, n, len(d.Plan.Items))
+	idx := newDupIndex(d.Plan.Items, 0.6)
+	for i, it := range d.Plan.Items[100:] {
+		hit := idx.best[it]
+		if assert.NotNil(t, hit.of, "item %d", i+101) {
+			assert.Less(t, hit.of.Line, it.Line)
+			assert.GreaterOrEqual(t, hit.score, 0.6)
+		}
 	}
 }

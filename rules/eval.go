@@ -72,11 +72,12 @@ func (r *Rule) Eval(m *vm.VM, t *Target, run *Run) (hits []Hit, err error) {
 	if r.prog.check == nil {
 		return nil, &EvalError{Field: "check", Err: errors.New("rule is not compiled")}
 	}
-	env := t.Env
+	env := &run.env
+	t.fill(env)
 	env.Run = run
 	m.MemoryBudget = memoryBudget
 	if r.prog.when != nil {
-		ok, err := m.Run(r.prog.when, &env)
+		ok, err := m.Run(r.prog.when, env)
 		if err != nil {
 			return nil, evalError("when", err)
 		}
@@ -84,7 +85,7 @@ func (r *Rule) Eval(m *vm.VM, t *Target, run *Run) (hits []Hit, err error) {
 			return nil, nil
 		}
 	}
-	res, err := m.Run(r.prog.check, &env)
+	res, err := m.Run(r.prog.check, env)
 	if err != nil {
 		return nil, evalError("check", err)
 	}
@@ -101,11 +102,11 @@ func (r *Rule) Eval(m *vm.VM, t *Target, run *Run) (hits []Hit, err error) {
 	}
 	for i := range hits {
 		env.Match = hits[i].Span
-		if hits[i].Message, err = r.prog.message.render(m, &env, run); err != nil {
+		if hits[i].Message, err = r.prog.message.render(m, env, run); err != nil {
 			return nil, evalError("message", err)
 		}
 		if r.prog.suggestion != nil {
-			if hits[i].Suggestion, err = r.prog.suggestion.render(m, &env, run); err != nil {
+			if hits[i].Suggestion, err = r.prog.suggestion.render(m, env, run); err != nil {
 				return nil, evalError("suggestion", err)
 			}
 		}

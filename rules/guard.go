@@ -47,6 +47,9 @@ type Run struct {
 	steps int
 	bytes int
 	start time.Time
+	// env is the environment of the target being evaluated, reused from
+	// one target to the next.
+	env Env
 }
 
 // NewRun starts the evaluation of a rule over the document read from src.

@@ -163,7 +163,7 @@ func (d *Doc) AddThemes(results []themes.Result, nearest func(themes.Theme) *pla
 	for _, v := range d.Plan.Units {
 		byUnit[v.U] = v
 	}
-	base := Env{Plan: d.Plan, Vocab: d.lists}
+	var targets []Target
 	for _, r := range results {
 		tv := &ThemeView{
 			ID: r.Theme.ID, Source: "parent", Kind: r.Theme.Kind, Label: r.Theme.Label, FileName: filepath.Base(r.Theme.File), Title: r.Theme.Title, Text: r.Theme.Text,
@@ -190,10 +190,9 @@ func (d *Doc) AddThemes(results []themes.Result, nearest func(themes.Theme) *pla
 		case tv.Nearest != nil:
 			span, section = DefaultSpan(tv.Nearest.U), tv.Nearest.Path
 		}
-		env := base
-		env.Theme = tv
-		d.targets[ScopeTheme] = append(d.targets[ScopeTheme], Target{Env: env, Span: span, Text: tv.ID + "\x00" + tv.Text, Section: section})
+		targets = append(targets, Target{base: d.base, scope: ScopeTheme, theme: tv, Span: span, Text: tv.ID + "\x00" + tv.Text, Section: section})
 	}
+	d.targets[ScopeTheme] = targets
 }
 
 // titleSpan is where a finding about the whole draft goes: its title, or

@@ -177,9 +177,17 @@ var scopeNames = map[Scope][]string{
 // scopedNames are the env fields that belong to one scope only.
 var scopedNames = map[string]bool{"theme": true, "task": true, "unit": true, "item": true, "section": true, "paragraph": true, "row": true, "table": true, "sentence": true}
 
-// Target is one unit a rule is evaluated on.
+// Target is one unit a rule is evaluated on: the view its scope's
+// variable names, and where and how a true check is reported. Targets are
+// small; the rule's environment is filled in per evaluation (fill), so a
+// document's targets cost no copies of Env.
 type Target struct {
-	Env Env
+	base     *Env // plan and vocab, shared by the document's targets
+	scope    Scope
+	unit     *UnitView // section, item, paragraph, unit or task
+	row      *RowView
+	sentence *SentenceView
+	theme    *ThemeView
 	// Span is where a true check is reported (DefaultSpan).
 	Span plan.Match
 	// Text is the unit's text, for fingerprints.
@@ -187,17 +195,52 @@ type Target struct {
 	Section []string
 }
 
-// Doc holds the views of one plan and the targets of every scope.
+// fill sets env to what a rule of the target's scope sees.
+func (t *Target) fill(env *Env) {
+	*env = *t.base
+	switch t.scope {
+	case ScopeSection:
+		env.Section = t.unit
+	case ScopeItem:
+		env.Item = t.unit
+	case ScopeParagraph:
+		env.Paragraph = t.unit
+	case ScopeNumbered, ScopeText:
+		env.Unit = t.unit
+	case ScopeTask:
+		env.Task = t.unit
+	case ScopeTableRow:
+		env.Row, env.Table = t.row, t.row.Table
+	case ScopeSentence:
+		env.Sentence = t.sentence
+	case ScopeTheme:
+		env.Theme = t.theme
+	}
+}
+
+// Sentence is the sentence of a sentence-scope target, else nil.
+func (t *Target) Sentence() *SentenceView { return t.sentence }
+
+// Doc holds the views of one plan and, built on first use, the targets of
+// each scope. It belongs to one goroutine (one Check).
 type Doc struct {
 	Plan    *DocView
 	Src     *plan.Source
+	base    *Env
 	targets map[Scope][]Target
 	lists   map[string][]string
 }
 
 // Targets returns the units a rule of scope s is evaluated on, in
 // document order.
-func (d *Doc) Targets(s Scope) []Target { return d.targets[s] }
+func (d *Doc) Targets(s Scope) []Target {
+	ts, ok := d.targets[s]
+	if !ok {
+		ts = d.build(s)
+		d.targets[s] = ts
+	}
+	return ts
+}
 
 // NewDoc builds the views of p. lists are the [vocab] lists rules see;
 // non_task_sections among them decides is_task.
@@ -222,58 +265,71 @@ func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
 		v.Prev, v.Next = b.views[u.Prev], b.views[u.Next]
 	}
 	dv.ItemsCount = len(dv.Items)
+	return &Doc{Plan: dv, Src: p.Source, base: &Env{Plan: dv, Vocab: lists}, targets: map[Scope][]Target{}, lists: lists}
+}
 
-	d := &Doc{Plan: dv, Src: p.Source, targets: map[Scope][]Target{}, lists: lists}
-	base := Env{Plan: dv, Vocab: lists}
-	docSpan := documentSpan(p)
-	d.targets[ScopeDocument] = []Target{{Env: base, Span: docSpan, Text: dv.Title}}
-	for _, v := range dv.Units {
-		env := base
-		var scope Scope
-		switch plan.Kind(v.Kind) {
-		case plan.KindHeading:
-			env.Section, scope = v, ScopeSection
-		case plan.KindItem:
-			env.Item, scope = v, ScopeItem
-		default:
-			env.Paragraph, scope = v, ScopeParagraph
+// build makes the targets of scope s.
+func (d *Doc) build(s Scope) []Target {
+	dv := d.Plan
+	unitTarget := func(v *UnitView) Target {
+		return Target{base: d.base, scope: s, unit: v, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path}
+	}
+	var out []Target
+	switch s {
+	case ScopeDocument:
+		out = []Target{{base: d.base, scope: s, Span: documentSpan(dv.P), Text: dv.Title}}
+	case ScopeSection:
+		out = make([]Target, 0, len(dv.Headings))
+		for _, v := range dv.Headings {
+			out = append(out, unitTarget(v))
 		}
-		d.targets[scope] = append(d.targets[scope], Target{Env: env, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path})
-		if scope == ScopeItem {
-			task := base
-			task.Task = v
-			d.targets[ScopeTask] = append(d.targets[ScopeTask], Target{Env: task, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path})
+	case ScopeItem:
+		out = make([]Target, 0, len(dv.Items))
+		for _, v := range dv.Items {
+			out = append(out, unitTarget(v))
 		}
-		text := base
-		text.Unit = v
-		d.targets[ScopeText] = append(d.targets[ScopeText], Target{Env: text, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path})
-		if scope == ScopeSection || scope == ScopeItem {
-			numbered := base
-			numbered.Unit = v
-			d.targets[ScopeNumbered] = append(d.targets[ScopeNumbered], Target{Env: numbered, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path})
+	case ScopeParagraph:
+		out = make([]Target, 0, len(dv.Paragraphs))
+		for _, v := range dv.Paragraphs {
+			out = append(out, unitTarget(v))
 		}
-		if scope == ScopeSection {
-			continue
+	case ScopeText:
+		out = make([]Target, 0, len(dv.Units))
+		for _, v := range dv.Units {
+			out = append(out, unitTarget(v))
 		}
-		for _, s := range v.Sentences {
-			env := base
-			env.Sentence = s
-			text := s.Text
-			if s.Span.Start.Offset == v.U.Start.Offset {
-				text = strings.TrimPrefix(text, v.U.Label)
+	case ScopeNumbered:
+		out = make([]Target, 0, len(dv.Headings)+len(dv.Items))
+		for _, v := range dv.Units {
+			if k := plan.Kind(v.Kind); k == plan.KindHeading || k == plan.KindItem {
+				out = append(out, unitTarget(v))
 			}
-			d.targets[ScopeSentence] = append(d.targets[ScopeSentence], Target{Env: env, Span: s.Span, Text: text, Section: v.Path})
+		}
+	case ScopeTask:
+		out = make([]Target, 0, len(dv.Items)+len(dv.Rows))
+		for _, v := range dv.Items {
+			out = append(out, unitTarget(v))
+		}
+		for _, r := range dv.Rows {
+			out = append(out, Target{base: d.base, scope: s, unit: rowTask(r), Span: DefaultSpan(r.U), Text: unlabelled(r.U), Section: r.U.Path})
+		}
+	case ScopeTableRow:
+		out = make([]Target, 0, len(dv.Rows))
+		for _, r := range dv.Rows {
+			out = append(out, Target{base: d.base, scope: s, row: r, Span: DefaultSpan(r.U), Text: unlabelled(r.U), Section: r.U.Path})
+		}
+	case ScopeSentence:
+		for _, v := range dv.Units {
+			for _, sv := range v.Sentences {
+				text := sv.Text
+				if sv.Span.Start.Offset == v.U.Start.Offset {
+					text = strings.TrimPrefix(text, v.U.Label)
+				}
+				out = append(out, Target{base: d.base, scope: s, sentence: sv, Span: sv.Span, Text: text, Section: v.Path})
+			}
 		}
 	}
-	for _, r := range dv.Rows {
-		env := base
-		env.Row, env.Table = r, r.Table
-		d.targets[ScopeTableRow] = append(d.targets[ScopeTableRow], Target{Env: env, Span: DefaultSpan(r.U), Text: unlabelled(r.U), Section: r.U.Path})
-		task := base
-		task.Task = rowTask(r)
-		d.targets[ScopeTask] = append(d.targets[ScopeTask], Target{Env: task, Span: DefaultSpan(r.U), Text: unlabelled(r.U), Section: r.U.Path})
-	}
-	return d
+	return out
 }
 
 func boolInt(b bool) int {
@@ -419,11 +475,24 @@ func containsAny(s string, words []string) bool {
 	return false
 }
 
-// sentenceEnds end a sentence; closers that follow one stay with it.
-const (
-	sentenceEnds = "。！？；"
-	closers      = "”’）》」』〕】"
-)
+// isSentenceEnd says whether r ends a sentence; isCloser whether r,
+// following an end, stays with its sentence. (Switches: this runs on every
+// character of the plan.)
+func isSentenceEnd(r rune) bool {
+	switch r {
+	case '。', '！', '？', '；':
+		return true
+	}
+	return false
+}
+
+func isCloser(r rune) bool {
+	switch r {
+	case '”', '’', '）', '》', '」', '』', '〕', '】':
+		return true
+	}
+	return false
+}
 
 // sentences splits the unit's own text, after its label, into sentences
 // with exact spans.
@@ -469,10 +538,10 @@ func sentences(u *plan.Unit, v *UnitView) []*SentenceView {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		i += n
 		switch {
-		case strings.ContainsRune(sentenceEnds, r):
+		case isSentenceEnd(r):
 			for i < end {
 				c, cn := utf8.DecodeRuneInString(text[i:])
-				if !strings.ContainsRune(closers, c) {
+				if !isCloser(c) {
 					break
 				}
 				i += cn
