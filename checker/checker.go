@@ -148,8 +148,9 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 	seen := map[string]int{}
 	findings = make([]rules.Finding, len(fs))
 	for i, x := range fs {
-		key := x.f.RuleID + "\x00" + rules.NormalizeText(x.text)
-		x.f.Fingerprint = rules.Fingerprint(x.f.RuleID, x.text, seen[key])
+		norm := rules.NormalizeText(x.text)
+		key := x.f.RuleID + "\x00" + norm
+		x.f.Fingerprint = rules.FingerprintNormalized(x.f.RuleID, norm, seen[key])
 		seen[key]++
 		findings[i] = x.f
 	}

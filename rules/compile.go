@@ -29,7 +29,9 @@ type compiler struct {
 var disabledBuiltins = []string{"now", "date", "duration", "timezone", "toJSON", "fromJSON", "toBase64", "fromBase64"}
 
 func newCompiler(lists map[string][]string) *compiler {
-	fns := newFunctions(newCaches())
+	cs := newCaches()
+	cs.register(lists)
+	fns := newFunctions(cs)
 	c := &compiler{lists: lists, fnNames: map[string]bool{}}
 	c.opts = []expr.Option{expr.Env(Env{}), expr.MaxNodes(maxNodes)}
 	for _, name := range disabledBuiltins {

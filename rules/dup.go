@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -48,40 +47,64 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	// only the first of each text takes part in the join.
 	var firsts []*UnitView
 	firstByText := map[string]*UnitView{}
+	var key strings.Builder
 	for _, it := range items {
 		if !it.IsTask {
 			continue
 		}
-		key := strings.Join(strings.FieldsFunc(it.Text, isPad), "")
-		if f, ok := firstByText[key]; ok {
+		key.Reset()
+		for _, r := range it.Text {
+			if !isPad(r) {
+				key.WriteRune(r)
+			}
+		}
+		if f, ok := firstByText[key.String()]; ok {
 			idx.best[it] = dupHit{of: f, score: 1}
 			continue
 		}
-		firstByText[key] = it
+		firstByText[key.String()] = it
 		firsts = append(firsts, it)
 	}
+	// Number the bigrams in order of first appearance and count the items
+	// each occurs in; then rank them rarest first (a counting sort, stable,
+	// so the order is the same on every run), so that ordering a set is
+	// sorting small integers and postings are a slice.
 	sets := make([][]uint64, len(firsts)) // sorted by value, for jaccard
-	df := map[uint64]int{}
+	ids := make([][]int32, len(firsts))
+	id := map[uint64]int32{}
+	var df []int32
 	for i, it := range firsts {
 		sets[i] = bigramSet(it.Text)
-		for _, g := range sets[i] {
-			df[g]++
+		ids[i] = make([]int32, len(sets[i]))
+		for k, g := range sets[i] {
+			n, ok := id[g]
+			if !ok {
+				n = int32(len(df))
+				id[g] = n
+				df = append(df, 0)
+			}
+			df[n]++
+			ids[i][k] = n
 		}
 	}
-	rarest := func(a, b uint64) int { return cmp.Or(cmp.Compare(df[a], df[b]), cmp.Compare(a, b)) }
-	postings := map[uint64][]int{}
+	rank := rarestFirst(df)
+	postings := make([][]int, len(df))
 	seen := make([]bool, len(firsts)) // candidates of the current item, reset after it
-	var ordered []uint64
+	var ordered []int32
+	var cands []int
 	for i, it := range firsts {
 		n := len(sets[i])
 		if n == 0 {
 			continue
 		}
-		ordered = append(ordered[:0], sets[i]...)
-		slices.SortFunc(ordered, rarest)
+		ordered = ordered[:0]
+		for _, g := range ids[i] {
+			ordered = append(ordered, rank[g])
+		}
+		slices.Sort(ordered)
 		prefix := ordered[:prefixLen(n, t)]
 		best, bestJ := dupHit{}, -1
-		var cands []int
+		cands = cands[:0]
 	collect:
 		for _, g := range prefix {
 			ps := postings[g]
@@ -114,6 +137,27 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 		}
 	}
 	return idx
+}
+
+// rarestFirst ranks ids by their counts, ascending, ties in id order.
+func rarestFirst(counts []int32) []int32 {
+	maxCount := int32(0)
+	for _, c := range counts {
+		maxCount = max(maxCount, c)
+	}
+	next := make([]int32, maxCount+2) // first rank of each count
+	for _, c := range counts {
+		next[c+1]++
+	}
+	for c := 1; c < len(next); c++ {
+		next[c] += next[c-1]
+	}
+	rank := make([]int32, len(counts))
+	for i, c := range counts {
+		rank[i] = next[c]
+		next[c]++
+	}
+	return rank
 }
 
 // prefixLen is how many of a set's n rarest bigrams must be indexed and

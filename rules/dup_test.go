@@ -136,3 +136,29 @@ func TestDupIndexMachineMade(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDupIndex is duplicate_of's index over the items of the five
+// corpus plans as one document.
+func BenchmarkDupIndex(b *testing.B) {
+	names, _ := filepath.Glob("../../shared/corpus/*.txt")
+	if len(names) == 0 {
+		b.Skip("real plans not available: ../shared absent")
+	}
+	var all []byte
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		require.NoError(b, err)
+		all = append(all, data...)
+	}
+	builtin, err := os.ReadFile("../rules.toml")
+	require.NoError(b, err)
+	set, err := LoadBuiltin(builtin, "rules.toml")
+	require.NoError(b, err)
+	src, err := plan.NewSource("x.txt", all)
+	require.NoError(b, err)
+	d := NewDoc(plan.Parse(src, &set.Vocab), set.Lists)
+	b.SetBytes(int64(len(all)))
+	for b.Loop() {
+		newDupIndex(d.Plan.Items, 0.6)
+	}
+}

@@ -101,10 +101,16 @@ func SortFindings(fs []Finding) []Finding {
 // re-wrapping or re-indenting does not change it) and the occurrence
 // index of that (rule, unit text) pair in the document, 16 hex digits.
 func Fingerprint(ruleID, unitText string, occurrence int) string {
+	return FingerprintNormalized(ruleID, NormalizeText(unitText), occurrence)
+}
+
+// FingerprintNormalized is Fingerprint of a text already normalized with
+// NormalizeText.
+func FingerprintNormalized(ruleID, normalized string, occurrence int) string {
 	h := sha256.New()
 	h.Write([]byte(ruleID))
 	h.Write([]byte{0})
-	h.Write([]byte(NormalizeText(unitText)))
+	h.Write([]byte(normalized))
 	h.Write([]byte{0})
 	h.Write([]byte(strconv.Itoa(occurrence)))
 	return hex.EncodeToString(h.Sum(nil))[:16]

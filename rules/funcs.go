@@ -52,17 +52,84 @@ func Functions() []FuncDoc {
 	return out
 }
 
-// caches hold compiled regexps for one Set. Patterns come from rules
-// (bounded) or are built at run time (not bounded), so a cache stops
-// growing at cacheLimit entries and compiles the rest every time.
+// caches hold compiled regexps and word matchers for one Set. Patterns
+// come from rules (bounded) or are built at run time (not bounded), so a
+// cache stops growing at cacheLimit entries and compiles the rest every
+// time. The Set's [vocab] lists, and their keys, are known by identity
+// (known), so that calls on them neither hash nor join their words.
 type caches struct {
-	regexps, wordLists, wordSets sync.Map
-	n                            atomic.Int64
+	regexps, wordLists sync.Map
+	n                  atomic.Int64
+	// known is filled before any rule runs and only read after.
+	known map[sliceKey]*knownList
+}
+
+// knownList is a [vocab] list, or the keys of one, with its matcher built
+// on first use.
+type knownList struct {
+	list    []string // the very slice rules see, kept so it stays alive
+	keys    []string // keys(list), itself a known list
+	once    sync.Once
+	matcher *wordMatcher
+}
+
+func (k *knownList) words() *wordMatcher {
+	k.once.Do(func() { k.matcher = newWordMatcher(k.list) })
+	return k.matcher
 }
 
 const cacheLimit = 4096
 
-func newCaches() *caches { return &caches{} }
+func newCaches() *caches { return &caches{known: map[sliceKey]*knownList{}} }
+
+// register makes the lists, and the keys of each, known by identity.
+func (c *caches) register(lists map[string][]string) {
+	for _, list := range lists {
+		if len(list) == 0 {
+			continue
+		}
+		k := &knownList{list: list, keys: entryKeys(list)}
+		c.known[keyOf(list)] = k
+		if _, ok := c.known[keyOf(k.keys)]; !ok {
+			c.known[keyOf(k.keys)] = &knownList{list: k.keys, keys: k.keys}
+		}
+	}
+}
+
+// lookup returns the known list that is list itself, or nil.
+func (c *caches) lookup(list []string) *knownList {
+	if k := c.known[keyOf(list)]; k != nil && sameStrings(k.list, list) {
+		return k
+	}
+	return nil
+}
+
+// words returns the matcher of a word list: by identity for known lists,
+// else cached by content.
+func (c *caches) words(list []string) *wordMatcher {
+	if k := c.lookup(list); k != nil {
+		return k.words()
+	}
+	key := strings.Join(list, "\x00")
+	if v, ok := c.wordLists.Load(key); ok {
+		return v.(*wordMatcher)
+	}
+	m := newWordMatcher(list)
+	if c.n.Add(1) <= cacheLimit {
+		c.wordLists.Store(key, m)
+	}
+	return m
+}
+
+// entryKeys returns the left sides of "wrong→right@year" entries.
+func entryKeys(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, entry := range list {
+		k, _, _ := splitEntry(entry)
+		out = append(out, k)
+	}
+	return out
+}
 
 func (c *caches) get(m *sync.Map, key string, build func() (*regexp.Regexp, error)) (*regexp.Regexp, error) {
 	if re, ok := m.Load(key); ok {
@@ -97,98 +164,24 @@ func compileRegexp(pattern string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-// wordSet is a word list prepared for findWords: unique, non-empty words,
-// longest first. Cached by content, like the regexps.
-func (c *caches) wordSet(words []string) []string {
-	key := strings.Join(words, "\x00")
-	if v, ok := c.wordSets.Load(key); ok {
-		return v.([]string)
-	}
-	ws := make([]string, 0, len(words))
-	for _, w := range words {
-		if w != "" {
-			ws = append(ws, w)
-		}
-	}
-	slices.SortFunc(ws, func(a, b string) int {
-		if la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b); la != lb {
-			return lb - la
-		}
-		return strings.Compare(a, b)
-	})
-	ws = slices.Compact(ws)
-	if c.n.Add(1) <= cacheLimit {
-		c.wordSets.Store(key, ws)
-	}
-	return ws
-}
-
-// findWords finds the words in x's text, leftmost first and, at one
-// place, longest first, without overlaps: what an alternation of the
-// words sorted longest first would find, without the regexp engine's
-// per-position backtracking (strings.Index is far faster on Chinese).
-func findWords(r *Run, x any, words []string) (any, error) {
+// findWords finds the words in x's text (see wordMatcher).
+func findWords(r *Run, x any, m *wordMatcher) (any, error) {
 	src, s, e, err := region(r, x)
 	if err != nil {
 		return nil, err
 	}
-	text := src.Text[s:e]
-	type hit struct{ start, end int }
-	var hits []hit
-	for _, w := range words {
-		for from := 0; from < len(text); {
-			i := strings.Index(text[from:], w)
-			if i < 0 {
-				break
-			}
-			if err := r.step(1); err != nil {
-				return nil, err
-			}
-			hits = append(hits, hit{from + i, from + i + len(w)})
-			from += i + len(w)
-		}
-	}
-	// Words are longest first, so a stable sort by start keeps the
-	// longest word first at each place.
-	slices.SortStableFunc(hits, func(a, b hit) int { return a.start - b.start })
 	var out matchesT
-	last := 0
-	for _, h := range hits {
-		if h.start < last {
-			continue
+	m.each(src.Text[s:e], func(ws, we int) bool {
+		if err = r.step(1); err != nil {
+			return false
 		}
-		out = append(out, plan.NewMatch(src, s+h.start, s+h.end))
-		last = h.end
+		out = append(out, plan.NewMatch(src, s+ws, s+we))
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
-}
-
-// words compiles a word list into one alternation, longest words first
-// and equal lengths in lexical order, so that the leftmost match is the
-// longest and the result does not depend on the list's order.
-func (c *caches) words(words []string) (*regexp.Regexp, error) {
-	return c.get(&c.wordLists, strings.Join(words, "\x00"), func() (*regexp.Regexp, error) {
-		ws := make([]string, 0, len(words))
-		for _, w := range words {
-			if w != "" {
-				ws = append(ws, w)
-			}
-		}
-		if len(ws) == 0 {
-			return nil, nil
-		}
-		slices.SortFunc(ws, func(a, b string) int {
-			if la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b); la != lb {
-				return lb - la
-			}
-			return strings.Compare(a, b)
-		})
-		ws = slices.Compact(ws)
-		for i, w := range ws {
-			ws[i] = regexp.QuoteMeta(w)
-		}
-		return regexp.Compile(strings.Join(ws, "|"))
-	})
 }
 
 // regexpArgs names the functions whose argument at the given index is a
@@ -213,11 +206,7 @@ func newFunctions(c *caches) []function {
 				Example: `has_any(item.text, vocab.vague_verbs)`},
 			types: []any{new(func(string, []string) bool), new(func(string, []any) bool)},
 			impl: func(r *Run, a []any) (any, error) {
-				re, err := c.words(stringList(a[1]))
-				if err != nil || re == nil {
-					return false, err
-				}
-				return re.MatchString(a[0].(string)), nil
+				return c.words(stringList(a[1])).contains(a[0].(string)), nil
 			},
 		},
 		{
@@ -229,7 +218,7 @@ func newFunctions(c *caches) []function {
 				return reflect.New(reflect.FuncOf([]reflect.Type{T, reflect.TypeFor[[]any]()}, []reflect.Type{reflect.TypeFor[matchesT]()}, false)).Interface()
 			}),
 			impl: func(r *Run, a []any) (any, error) {
-				return findWords(r, a[0], c.wordSet(stringList(a[1])))
+				return findWords(r, a[0], c.words(stringList(a[1])))
 			},
 		},
 		{
@@ -398,12 +387,10 @@ func newFunctions(c *caches) []function {
 			types: []any{new(func([]string) []string), new(func([]any) []string)},
 			impl: func(r *Run, a []any) (any, error) {
 				list := stringList(a[0])
-				out := make([]string, 0, len(list))
-				for _, entry := range list {
-					k, _, _ := splitEntry(entry)
-					out = append(out, k)
+				if k := c.lookup(list); k != nil {
+					return k.keys, nil
 				}
-				return out, nil
+				return entryKeys(list), nil
 			},
 		},
 		{

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -209,21 +211,57 @@ func TestUnpaired(t *testing.T) {
 // findWords finds what the longest-first alternation of the words finds.
 func TestFindWordsMatchesAlternation(t *testing.T) {
 	c := newCaches()
-	words := []string{"进一步加强", "加强", "进一步", "一步", "大幅提高", "提高", "大幅", "一批", "若干"}
-	for _, text := range []string{
-		"进一步加强管理，大幅提高水平，新建一批若干设施。",
-		"加强加强进一步进一步加强",
-		"无关的文字",
-		"大幅大幅提高提高",
+	for _, tc := range []struct {
+		words []string
+		texts []string
+	}{
+		{[]string{"进一步加强", "加强", "进一步", "一步", "大幅提高", "提高", "大幅", "一批", "若干", ""}, []string{
+			"进一步加强管理，大幅提高水平，新建一批若干设施。",
+			"加强加强进一步进一步加强",
+			"无关的文字",
+			"大幅大幅提高提高",
+		}},
+		// A word that overlaps one found before it must still be found
+		// after it: "xa" then "aa" in "xaaa".
+		{[]string{"aa", "xa"}, []string{"xaaa", "aaaaa", "axa"}},
+		{[]string{"𠀀𠀁", "𠀁"}, []string{"甲𠀀𠀁𠀁乙"}},
 	} {
-		src, err := plan.NewSource("t", []byte(text))
-		require.NoError(t, err)
-		re, err := c.words(words)
-		require.NoError(t, err)
-		want, err := findAll(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), re)
-		require.NoError(t, err)
-		got, err := findWords(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), c.wordSet(words))
-		require.NoError(t, err)
-		assert.Equal(t, want, got, text)
+		alt := alternation(tc.words)
+		for _, text := range tc.texts {
+			src, err := plan.NewSource("t", []byte(text))
+			require.NoError(t, err)
+			want, err := findAll(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), alt)
+			require.NoError(t, err)
+			got, err := findWords(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), c.words(tc.words))
+			require.NoError(t, err)
+			assert.Equal(t, want, got, text)
+			assert.Equal(t, alt.MatchString(text), c.words(tc.words).contains(text), text)
+		}
 	}
+}
+
+// alternation is the regexp the word functions stand for: the words
+// quoted, longest first.
+func alternation(words []string) *regexp.Regexp {
+	m := newWordMatcher(words)
+	quoted := make([]string, len(m.words))
+	for i, w := range m.words {
+		quoted[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(strings.Join(quoted, "|"))
+}
+
+// A [vocab] list and its keys are found by identity, and a copy of the
+// list by content, with the same matcher behaviour.
+func TestKnownLists(t *testing.T) {
+	lists := map[string][]string{"typos": {"帐号→账号", "部暑→部署@2000"}}
+	c := newCaches()
+	c.register(lists)
+	k := c.lookup(lists["typos"])
+	require.NotNil(t, k)
+	assert.Equal(t, []string{"帐号", "部暑"}, k.keys)
+	assert.NotNil(t, c.lookup(k.keys), "keys of a known list are known")
+	assert.Nil(t, c.lookup(slices.Clone(lists["typos"])), "a copy is not the list")
+	assert.True(t, c.words(slices.Clone(k.keys)).contains("请部暑"))
+	assert.True(t, c.words(k.keys).contains("请部暑"))
 }
