@@ -222,6 +222,14 @@ func newFunctions(c *caches) []function {
 			},
 		},
 		{
+			FuncDoc: FuncDoc{Name: "line_ends", Doc: "finds the last character of every line of the text of a unit, sentence, row or match, trailing spaces skipped (blank lines give none): what a line ends with, in one pass where a regexp anchored at $ would try every position.",
+				Example: `filter(line_ends(item), !("。；" contains #.text))`},
+			types: regionOverloads(func(T reflect.Type) any {
+				return reflect.New(reflect.FuncOf([]reflect.Type{T}, []reflect.Type{reflect.TypeFor[matchesT]()}, false)).Interface()
+			}),
+			impl: func(r *Run, a []any) (any, error) { return lineEnds(r, a[0]) },
+		},
+		{
 			FuncDoc: FuncDoc{Name: "find", Doc: "finds every match of the regexp (RE2 syntax) in the text of a unit, sentence, row or match. When the regexp has groups, the first group that took part is the match: put context around it, e.g. `\\p{Han}(,)|(\\()\\p{Han}`.",
 				Example: `find(sentence, "[0-9]+-[0-9]+(个|家|项)")`},
 			types: regionOverloads(func(T reflect.Type) any {
@@ -671,10 +679,12 @@ func findAll(r *Run, x any, re *regexp.Regexp) (any, error) {
 		return nil, err
 	}
 	var out matchesT
-	if !mayMatch(re, src.Text[s:e]) {
+	text := src.Text[s:e]
+	pl := planOf(re)
+	if pl.required != "" && !strings.ContainsAny(text, pl.required) {
 		return out, nil
 	}
-	for _, loc := range re.FindAllStringSubmatchIndex(src.Text[s:e], -1) {
+	add := func(loc []int) error {
 		ms, me := loc[0], loc[1]
 		// The first group that took part is the match, so alternatives
 		// can each mark their own part: `\p{Han}(,)|(\()\p{Han}`.
@@ -685,12 +695,57 @@ func findAll(r *Run, x any, re *regexp.Regexp) (any, error) {
 			}
 		}
 		if ms < 0 || ms == me {
-			continue
+			return nil
 		}
 		if err := r.step(1); err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, plan.NewMatch(src, s+ms, s+me))
+		return nil
+	}
+	if pl.width > 0 {
+		err = findWindows(re, text, pl.required, pl.width, add)
+	} else {
+		for _, loc := range re.FindAllStringSubmatchIndex(text, -1) {
+			if err = add(loc); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// lineEnds implements line_ends.
+func lineEnds(r *Run, x any) (any, error) {
+	src, s, e, err := region(r, x)
+	if err != nil {
+		return nil, err
+	}
+	var out matchesT
+	text := src.Text[s:e]
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		last := end
+		for last > start {
+			c, n := utf8.DecodeLastRuneInString(text[start:last])
+			if !isPad(c) {
+				if err := r.step(1); err != nil {
+					return nil, err
+				}
+				out = append(out, plan.NewMatch(src, s+last-n, s+last))
+				break
+			}
+			last -= n
+		}
+		start = end + 1
 	}
 	return out, nil
 }

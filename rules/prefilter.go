@@ -12,32 +12,134 @@ import (
 // [^。]) says nothing useful about where a match can be.
 const maxRequired = 32
 
-// requiredRunes caches, per regexp, a set of runes one of which every
-// match must contain ("" when there is no such small set). Texts with none
-// of them skip the regexp: most Chinese sentences contain no ASCII comma,
-// and Go's regexp engine is slow to find that out for itself.
-var requiredRunes sync.Map // *regexp.Regexp → string
+// maxWindow bounds the width, in characters, of the patterns searched in
+// windows (see regexpPlan).
+const maxWindow = 64
+
+// regexpPlan is what is known of a rule's regexp before matching, to
+// spare Go's regexp engine, which tries every position of a text, most of
+// the work.
+type regexpPlan struct {
+	// required holds runes one of which every match contains ("" when
+	// there is no such small set): texts with none of them cannot match,
+	// and most Chinese sentences contain no ASCII comma.
+	required string
+	// width is the most characters a match can span when that is bounded
+	// (≤ maxWindow) and the pattern has no assertions (^ $ \b), else 0.
+	// Such a pattern with a required set is searched only in the windows
+	// of width characters around each required rune (findWindows).
+	width int
+}
+
+// plans caches, per regexp, its plan.
+var plans sync.Map // *regexp.Regexp → *regexpPlan
+
+func planOf(re *regexp.Regexp) *regexpPlan {
+	if v, ok := plans.Load(re); ok {
+		return v.(*regexpPlan)
+	}
+	v, _ := plans.LoadOrStore(re, newRegexpPlan(re.String()))
+	return v.(*regexpPlan)
+}
+
+func newRegexpPlan(pattern string) *regexpPlan {
+	tree, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return &regexpPlan{}
+	}
+	tree = tree.Simplify()
+	pl := &regexpPlan{}
+	if set, ok := requiredOf(tree); ok {
+		pl.required = set
+		if w, ok := maxWidth(tree); ok && w <= maxWindow {
+			pl.width = w
+		}
+	}
+	return pl
+}
 
 func mayMatch(re *regexp.Regexp, text string) bool {
-	v, ok := requiredRunes.Load(re)
-	if !ok {
-		v, _ = requiredRunes.LoadOrStore(re, required(re.String()))
-	}
-	set := v.(string)
+	set := planOf(re).required
 	return set == "" || strings.ContainsAny(text, set)
 }
 
-// required computes the prefilter set of a pattern from its syntax tree.
-func required(pattern string) string {
-	tree, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return ""
+// maxWidth is the most characters a match of re can span, when that is
+// bounded and re has no empty-width assertion.
+func maxWidth(re *syntax.Regexp) (int, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return 0, true
+	case syntax.OpLiteral:
+		return len(re.Rune), true
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1, true
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxWidth(re.Sub[0])
+	case syntax.OpRepeat:
+		w, ok := maxWidth(re.Sub[0])
+		if !ok || re.Max < 0 || re.Max > maxWindow {
+			return 0, false
+		}
+		return w * re.Max, true
+	case syntax.OpConcat, syntax.OpAlternate:
+		total := 0
+		for _, sub := range re.Sub {
+			w, ok := maxWidth(sub)
+			if !ok {
+				return 0, false
+			}
+			if re.Op == syntax.OpConcat {
+				total += w
+			} else {
+				total = max(total, w)
+			}
+		}
+		return total, true
 	}
-	set, ok := requiredOf(tree.Simplify())
-	if !ok {
-		return ""
+	// Star, plus and the assertions.
+	return 0, false
+}
+
+// findWindows is FindAllStringSubmatchIndex for a pattern with a required
+// set and a bounded width w, calling fn with each match. A match holding
+// the first required rune at or after pos starts at most w−1 characters
+// before it and ends at most w characters from it, so the leftmost match
+// from pos, if it starts no later than that rune, lies in that window; if
+// none does, the search goes on after the rune. Without assertions, a
+// match in a window is a match in the text.
+func findWindows(re *regexp.Regexp, text, required string, w int, fn func(loc []int) error) error {
+	for pos := 0; pos < len(text); {
+		i := strings.IndexAny(text[pos:], required)
+		if i < 0 {
+			return nil
+		}
+		p := pos + i
+		ws := p
+		for k := 1; k < w && ws > pos; k++ {
+			_, n := utf8.DecodeLastRuneInString(text[pos:ws])
+			ws -= n
+		}
+		we := p
+		for k := 0; k < w && we < len(text); k++ {
+			_, n := utf8.DecodeRuneInString(text[we:])
+			we += n
+		}
+		if loc := re.FindStringSubmatchIndex(text[ws:we]); loc != nil && ws+loc[0] <= p {
+			for k := range loc {
+				if loc[k] >= 0 {
+					loc[k] += ws
+				}
+			}
+			if err := fn(loc); err != nil {
+				return err
+			}
+			pos = loc[1]
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(text[p:])
+		pos = p + n
 	}
-	return set
+	return nil
 }
 
 // requiredOf returns a set of runes one of which any match of re must

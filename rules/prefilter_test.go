@@ -2,9 +2,12 @@ package rules
 
 import (
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestRequiredRunes(t *testing.T) {
@@ -16,7 +19,7 @@ func TestRequiredRunes(t *testing.T) {
 		{`进一步加强|不断完善`, "进不"},
 		{`a*b?`, ""},
 	} {
-		got := required(tc.pattern)
+		got := newRegexpPlan(tc.pattern).required
 		assert.ElementsMatch(t, []rune(tc.want), []rune(got), tc.pattern)
 	}
 }
@@ -33,4 +36,67 @@ func TestMayMatchNeverHidesAMatch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// windowPatterns have a required set and a bounded width, so findAll
+// searches them in windows.
+var windowPatterns = []string{
+	`\p{Han}([,;:!?])|([,;:!?])\p{Han}|(\()[\p{Han}“]|[\p{Han}”](\))`,
+	`a|bc`,
+	`(x)y{0,3}`,
+	`[,，]`,
+	`中.文`,
+	`ab?c?d?`,
+	`[^a]b[^a]`,
+	`k.{0,4}`,
+}
+
+func TestWindowPatternsHavePlans(t *testing.T) {
+	for _, p := range windowPatterns {
+		assert.Positive(t, newRegexpPlan(p).width, p)
+	}
+	for _, p := range []string{`a+`, `^ab`, `ab$`, `\bab`, `a.*b`, `[^a]{2}`} {
+		assert.Zero(t, newRegexpPlan(p).width, p)
+	}
+}
+
+// findWindows finds what the regexp finds in the whole text.
+func TestFindWindowsMatchesFindAll(t *testing.T) {
+	texts := []string{
+		"中文,中文(一)中文“(引文)”，中文,",
+		"abcbcaabc", "xyyyyyx xy x", "中文中的文中中文", "aabcdabdacd", "babab bxb", "kkkkkkk K1234567",
+		",,,,", "", "a", "中,文,,中(中)", "𠀀,𠀀b𠀀",
+	}
+	for _, p := range windowPatterns {
+		assertWindowsAgree(t, p, texts...)
+	}
+}
+
+func assertWindowsAgree(t *testing.T, pattern string, texts ...string) {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	pl := newRegexpPlan(pattern)
+	if pl.width == 0 {
+		return
+	}
+	for _, text := range texts {
+		var got [][]int
+		require.NoError(t, findWindows(re, text, pl.required, pl.width, func(loc []int) error {
+			got = append(got, slices.Clone(loc))
+			return nil
+		}))
+		assert.Equal(t, re.FindAllStringSubmatchIndex(text, -1), got, "%s on %q", pattern, text)
+	}
+}
+
+func FuzzFindWindows(f *testing.F) {
+	for i, p := range windowPatterns {
+		f.Add(p, "中文,中文(一)中文“(引文)”abcbcaxyyyy"+strings.Repeat("中,", i))
+	}
+	f.Fuzz(func(t *testing.T, pattern, text string) {
+		if _, err := regexp.Compile(pattern); err != nil || len(pattern) > 64 {
+			return
+		}
+		assertWindowsAgree(t, pattern, text)
+	})
 }
