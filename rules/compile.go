@@ -4,12 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
 	"github.com/expr-lang/expr/checker/nature"
+	exprcompiler "github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/plancheck/plancheck/plan"
@@ -18,9 +24,27 @@ import (
 // compiler compiles the expressions of one Set against Env. Everything
 // is compiled once, at load; programs are then shared by all goroutines.
 type compiler struct {
-	lists   map[string][]string
-	opts    []expr.Option
+	lists map[string][]string
+	// base is expr's configuration (environment, functions, limits),
+	// built once and copied for each expression: applying the options
+	// anew for every expression was a third of the load time.
+	base    *conf.Config
 	fnNames map[string]bool
+	// done holds the programs compiled so far, by scope, mode and
+	// source: the same template part ({{ match.text }}) recurs in many
+	// rules.
+	done map[compileKey]compileResult
+}
+
+type compileKey struct {
+	src   string
+	scope Scope
+	mode  exprMode
+}
+
+type compileResult struct {
+	prog *vm.Program
+	errs []exprError
 }
 
 // disabledBuiltins are expr built-ins rules may not use: the clock would
@@ -32,16 +56,49 @@ func newCompiler(lists map[string][]string) *compiler {
 	cs := newCaches()
 	cs.register(lists)
 	fns := newFunctions(cs)
-	c := &compiler{lists: lists, fnNames: map[string]bool{}}
-	c.opts = []expr.Option{expr.Env(Env{}), expr.MaxNodes(maxNodes)}
+	c := &compiler{lists: lists, fnNames: map[string]bool{}, done: map[compileKey]compileResult{}}
+	opts := []expr.Option{expr.Env(Env{}), expr.MaxNodes(maxNodes)}
 	for _, name := range disabledBuiltins {
-		c.opts = append(c.opts, expr.DisableBuiltin(name))
+		opts = append(opts, expr.DisableBuiltin(name))
 	}
-	c.opts = append(c.opts, exprOptions(fns)...)
+	opts = append(opts, exprOptions(fns)...)
+	c.base = conf.CreateNew()
+	for _, op := range opts {
+		op(c.base)
+	}
+	for name := range c.base.Disabled {
+		delete(c.base.Builtins, name)
+	}
 	for _, f := range fns {
 		c.fnNames[f.Name] = true
 	}
 	return c
+}
+
+// exprCompile is expr.Compile with the compiler's configuration and the
+// given checks: what expr.Compile does after applying its options.
+func (c *compiler) exprCompile(src string, mode exprMode, patches ...ast.Visitor) (*vm.Program, error) {
+	cfg := *c.base
+	cfg.Visitors = append(slices.Clip(c.base.Visitors), patches...)
+	if mode == modeWhen {
+		// expr.AsBool() with expr.WarnOnAny(): a when must be a bool.
+		cfg.Expect, cfg.ExpectAny = reflect.Bool, false
+	}
+	cfg.Check()
+	tree, err := checker.ParseCheck(src, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Optimize {
+		if err := optimizer.Optimize(&tree.Node, &cfg); err != nil {
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				return nil, fe.Bind(tree.Source)
+			}
+			return nil, err
+		}
+	}
+	return exprcompiler.Compile(tree, &cfg)
 }
 
 type exprMode int
@@ -52,9 +109,21 @@ const (
 	modeTemplate
 )
 
-// compile compiles one expression of a rule of scope s. It never panics:
-// a broken rule file is an error list, not a crash.
-func (c *compiler) compile(src string, s Scope, mode exprMode) (prog *vm.Program, errs []exprError) {
+// compile compiles one expression of a rule of scope s, once per source,
+// scope and mode.
+func (c *compiler) compile(src string, s Scope, mode exprMode) (*vm.Program, []exprError) {
+	key := compileKey{src, s, mode}
+	done, ok := c.done[key]
+	if !ok {
+		done.prog, done.errs = c.compileOnce(src, s, mode)
+		c.done[key] = done
+	}
+	return done.prog, done.errs
+}
+
+// compileOnce compiles one expression. It never panics: a broken rule file
+// is an error list, not a crash.
+func (c *compiler) compileOnce(src string, s Scope, mode exprMode) (prog *vm.Program, errs []exprError) {
 	defer func() {
 		if r := recover(); r != nil {
 			prog, errs = nil, []exprError{{from: -1, msg: fmt.Sprintf("internal error compiling the expression: %v", r)}}
@@ -71,12 +140,7 @@ func (c *compiler) compile(src string, s Scope, mode exprMode) (prog *vm.Program
 	}
 	v := &validator{scope: s, template: mode == modeTemplate, lists: c.lists, regexps: regexpArgs, funcs: c.fnNames}
 	b := &bounder{}
-	opts := append([]expr.Option{}, c.opts...)
-	opts = append(opts, expr.Patch(v), expr.Patch(b))
-	if mode == modeWhen {
-		opts = append(opts, expr.AsBool(), expr.WarnOnAny())
-	}
-	prog, err := expr.Compile(src, opts...)
+	prog, err := c.exprCompile(src, mode, v, b)
 	errs = append(v.errs, b.errs...)
 	if err != nil {
 		var fe *file.Error
