@@ -37,8 +37,8 @@ type dupHit struct {
 // bigram are examined; maxCandidates bounds the candidates of one item.
 // Real plans stay far below both, so the answer is exact for them.
 const (
-	maxPosting    = 64
-	maxCandidates = 256
+	maxPosting    = 16
+	maxCandidates = 32
 )
 
 func newDupIndex(items []*UnitView, t float64) *dupIndex {
