@@ -70,11 +70,15 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	// so the order is the same on every run), so that ordering a set is
 	// sorting small integers and postings are a slice.
 	sets := make([][]uint64, len(firsts)) // sorted by value, for jaccard
-	ids := make([][]int32, len(firsts))
-	id := map[uint64]int32{}
-	var df []int32
+	total := 0
 	for i, it := range firsts {
 		sets[i] = bigramSet(it.Text)
+		total += len(sets[i])
+	}
+	ids := make([][]int32, len(firsts))
+	id := make(map[uint64]int32, total)
+	df := make([]int32, 0, total)
+	for i := range firsts {
 		ids[i] = make([]int32, len(sets[i]))
 		for k, g := range sets[i] {
 			n, ok := id[g]

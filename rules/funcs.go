@@ -681,7 +681,7 @@ func findAll(r *Run, x any, re *regexp.Regexp) (any, error) {
 	var out matchesT
 	text := src.Text[s:e]
 	pl := planOf(re)
-	if pl.required != "" && !strings.ContainsAny(text, pl.required) {
+	if !pl.required.empty() && pl.required.index(text) < 0 {
 		return out, nil
 	}
 	add := func(loc []int) error {
@@ -704,7 +704,7 @@ func findAll(r *Run, x any, re *regexp.Regexp) (any, error) {
 		return nil
 	}
 	if pl.width > 0 {
-		err = findWindows(re, text, pl.required, pl.width, add)
+		err = findWindows(re, text, &pl.required, pl.width, add)
 	} else {
 		for _, loc := range re.FindAllStringSubmatchIndex(text, -1) {
 			if err = add(loc); err != nil {

@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -20,10 +21,10 @@ const maxWindow = 64
 // spare Go's regexp engine, which tries every position of a text, most of
 // the work.
 type regexpPlan struct {
-	// required holds runes one of which every match contains ("" when
+	// required holds runes one of which every match contains (empty when
 	// there is no such small set): texts with none of them cannot match,
 	// and most Chinese sentences contain no ASCII comma.
-	required string
+	required runeSet
 	// width is the most characters a match can span when that is bounded
 	// (≤ maxWindow) and the pattern has no assertions (^ $ \b), else 0.
 	// Such a pattern with a required set is searched only in the windows
@@ -50,7 +51,7 @@ func newRegexpPlan(pattern string) *regexpPlan {
 	tree = tree.Simplify()
 	pl := &regexpPlan{}
 	if set, ok := requiredOf(tree); ok {
-		pl.required = set
+		pl.required = newRuneSet(set)
 		if w, ok := maxWidth(tree); ok && w <= maxWindow {
 			pl.width = w
 		}
@@ -59,8 +60,51 @@ func newRegexpPlan(pattern string) *regexpPlan {
 }
 
 func mayMatch(re *regexp.Regexp, text string) bool {
-	set := planOf(re).required
-	return set == "" || strings.ContainsAny(text, set)
+	set := &planOf(re).required
+	return set.empty() || set.index(text) >= 0
+}
+
+// runeSet finds the first of a few runes in a text. strings.IndexAny is
+// fast for ASCII sets only; for others it decodes every character of the
+// text, so each non-ASCII rune is searched for by its encoding instead.
+type runeSet struct {
+	ascii  string   // the ASCII members
+	others []string // the other members, encoded
+}
+
+func newRuneSet(runes string) runeSet {
+	var s runeSet
+	for _, r := range runes {
+		switch {
+		case r < utf8.RuneSelf:
+			if !strings.ContainsRune(s.ascii, r) {
+				s.ascii += string(r)
+			}
+		case !slices.Contains(s.others, string(r)):
+			s.others = append(s.others, string(r))
+		}
+	}
+	return s
+}
+
+func (s *runeSet) empty() bool { return s.ascii == "" && len(s.others) == 0 }
+
+// index returns the byte offset of the first member in text, or -1.
+func (s *runeSet) index(text string) int {
+	first := -1
+	if s.ascii != "" {
+		first = strings.IndexAny(text, s.ascii)
+	}
+	for _, o := range s.others {
+		within := text
+		if first >= 0 {
+			within = text[:first]
+		}
+		if i := strings.Index(within, o); i >= 0 {
+			first = i
+		}
+	}
+	return first
 }
 
 // maxWidth is the most characters a match of re can span, when that is
@@ -107,9 +151,9 @@ func maxWidth(re *syntax.Regexp) (int, bool) {
 // from pos, if it starts no later than that rune, lies in that window; if
 // none does, the search goes on after the rune. Without assertions, a
 // match in a window is a match in the text.
-func findWindows(re *regexp.Regexp, text, required string, w int, fn func(loc []int) error) error {
+func findWindows(re *regexp.Regexp, text string, required *runeSet, w int, fn func(loc []int) error) error {
 	for pos := 0; pos < len(text); {
-		i := strings.IndexAny(text[pos:], required)
+		i := required.index(text[pos:])
 		if i < 0 {
 			return nil
 		}

@@ -19,8 +19,9 @@ func TestRequiredRunes(t *testing.T) {
 		{`进一步加强|不断完善`, "进不"},
 		{`a*b?`, ""},
 	} {
-		got := newRegexpPlan(tc.pattern).required
-		assert.ElementsMatch(t, []rune(tc.want), []rune(got), tc.pattern)
+		set := newRegexpPlan(tc.pattern).required
+		got := set.ascii + strings.Join(set.others, "")
+		assert.ElementsMatch(t, uniqueRunes(tc.want), []rune(got), tc.pattern)
 	}
 }
 
@@ -81,7 +82,7 @@ func assertWindowsAgree(t *testing.T, pattern string, texts ...string) {
 	}
 	for _, text := range texts {
 		var got [][]int
-		require.NoError(t, findWindows(re, text, pl.required, pl.width, func(loc []int) error {
+		require.NoError(t, findWindows(re, text, &pl.required, pl.width, func(loc []int) error {
 			got = append(got, slices.Clone(loc))
 			return nil
 		}))
@@ -99,4 +100,24 @@ func FuzzFindWindows(f *testing.F) {
 		}
 		assertWindowsAgree(t, pattern, text)
 	})
+}
+
+func uniqueRunes(s string) []rune {
+	var out []rune
+	for _, r := range s {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// runeSet.index finds what strings.IndexAny finds.
+func TestRuneSetIndex(t *testing.T) {
+	for _, set := range []string{",;", "年", "-~－", "（）“”", "a年b月", ""} {
+		rs := newRuneSet(set)
+		for _, text := range []string{"", "2018年3月", "中文,中文；", "1-2个，3～4个", "（甲）“乙”", "ab", "月年"} {
+			assert.Equal(t, strings.IndexAny(text, set), rs.index(text), "%q in %q", set, text)
+		}
+	}
 }
