@@ -26,7 +26,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		out := render(t, "json", testOptions, in)
 		var doc jsonReport
 		require.NoError(t, json.Unmarshal(out, &doc))
-		again, err := marshalJSON(doc, "")
+		again, err := marshalJSON(doc)
 		require.NoError(t, err)
 		assert.Equal(t, string(out), string(again)+"\n")
 	}
@@ -178,7 +178,7 @@ func TestMarkdownCell(t *testing.T) {
 		{"*强调* _x_ `c` <b> [l] ~s~ #1 a\\b", "\\*强调\\* \\_x\\_ \\`c\\` \\<b\\> \\[l\\] \\~s\\~ \\#1 a\\\\b"},
 	}
 	for _, tc := range cases {
-		assert.Equal(t, tc.want, mdCell(tc.in), tc.in)
+		assert.Equal(t, tc.want, string(appendMDCell(nil, tc.in)), tc.in)
 	}
 }
 
@@ -191,4 +191,56 @@ func TestClip(t *testing.T) {
 	}}}))
 	assert.Contains(t, out, "| "+strings.Repeat("字", maxExcerptRunes-1)+"… |")
 	assert.NotContains(t, out, long)
+}
+
+// Replacers that say what the hand-written escapers must do, byte for
+// byte; FuzzEscapers holds the escapers to them.
+var (
+	githubDataReplacer     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	githubPropertyReplacer = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	markdownReplacer       = strings.NewReplacer(
+		`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`,
+		"<", `\<`, ">", `\>`, "~", `\~`, "#", `\#`,
+		"\r\n", "<br>", "\n", "<br>", "\r", "<br>",
+	)
+)
+
+func xmlEscaped(s string) string {
+	var b strings.Builder
+	// Writing to a strings.Builder never fails.
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// escaperSeeds are the characters each escaper handles and some it must
+// leave alone.
+var escaperSeeds = []string{
+	"",
+	"达到85%\r\n以上: 是, 否",
+	"a|b*c_d`e[f]g<h>i~j#k\\l",
+	"第一行\n第二行\r\n第三行\r\r\n\n\r",
+	`含 <"&'> 的说明`,
+	"\x00\x01\t\x0b\x1f\x7f",
+	"\xff年\xe5\xb9\xef\xbf\xbe\xef\xbf\xbf\ufffd",
+	"\U0001F600\u2028",
+}
+
+func TestEscapers(t *testing.T) {
+	for _, s := range escaperSeeds {
+		checkEscapers(t, s)
+	}
+}
+
+func FuzzEscapers(f *testing.F) {
+	for _, s := range escaperSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkEscapers)
+}
+
+func checkEscapers(t *testing.T, s string) {
+	assert.Equal(t, githubDataReplacer.Replace(s), string(appendGitHubData(nil, s)), "github data %q", s)
+	assert.Equal(t, githubPropertyReplacer.Replace(s), string(appendGitHubProperty(nil, s)), "github property %q", s)
+	assert.Equal(t, markdownReplacer.Replace(s), string(appendMDCell(nil, s)), "markdown %q", s)
+	assert.Equal(t, xmlEscaped(s), string(appendXMLAttr(nil, s)), "xml %q", s)
 }

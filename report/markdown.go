@@ -1,9 +1,8 @@
 package report
 
 import (
-	"fmt"
 	"io"
-	"strings"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -14,20 +13,45 @@ const maxExcerptRunes = 80
 
 // markdownFormatter writes a 修改意见 table per file, GitHub-flavoured
 // Markdown a reviewer can paste into a reply or an issue.
-type markdownFormatter struct{ *common }
+type markdownFormatter struct {
+	*common
+	// buf is kept between files for its capacity.
+	buf []byte
+}
 
 func newMarkdown(c *common) Formatter { return &markdownFormatter{common: c} }
 
-// markdownEscaper keeps cell text literal: ASCII punctuation that Markdown
-// would read as markup is backslash-escaped, | would end the cell, and a
-// line break inside a cell must be <br>.
-var markdownEscaper = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`,
-	"<", `\<`, ">", `\>`, "~", `\~`, "#", `\#`,
-	"\r\n", "<br>", "\n", "<br>", "\r", "<br>",
-)
+// mdSpecial marks the bytes appendMDCell rewrites: ASCII punctuation that
+// Markdown would read as markup, | that would end the cell, line ends.
+var mdSpecial = [256]bool{
+	'\\': true, '|': true, '*': true, '_': true, '`': true, '[': true, ']': true,
+	'<': true, '>': true, '~': true, '#': true, '\r': true, '\n': true,
+}
 
-func mdCell(s string) string { return markdownEscaper.Replace(s) }
+// appendMDCell appends s as literal cell text: markup characters are
+// backslash-escaped and a line break (CRLF, LF or CR) becomes <br>, since
+// a cell holds one line.
+func appendMDCell(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !mdSpecial[c] {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '\r', '\n':
+			b = append(b, "<br>"...)
+			if c == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+				i++
+			}
+		default:
+			b = append(b, '\\', c)
+		}
+		start = i + 1
+	}
+	return append(b, s[start:]...)
+}
 
 // clip shortens s to at most n characters, marking the cut with "…".
 func clip(s string, n int) string {
@@ -49,39 +73,65 @@ func (m *markdownFormatter) Start() error {
 
 func (m *markdownFormatter) File(f File) error {
 	m.tally.add(f)
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n## 文件：%s\n\n", mdCell(f.Name))
+	b := append(m.buf[:0], "\n## 文件："...)
+	b = appendMDCell(b, f.Name)
+	b = append(b, "\n\n"...)
 	switch {
 	case f.Err != nil:
-		fmt.Fprintf(&b, "无法检查：%s\n", mdCell(errText(f.Err)))
+		b = append(b, "无法检查："...)
+		b = appendMDCell(b, errText(f.Err))
+		b = append(b, '\n')
 	case len(f.Findings) == 0:
-		b.WriteString("未发现问题。\n")
+		b = append(b, "未发现问题。\n"...)
 	default:
-		b.WriteString("| 序号 | 位置（章节/条目/行） | 原文 | 问题 | 修改建议 |\n")
-		b.WriteString("| ---: | --- | --- | --- | --- |\n")
-		for i, fd := range f.Findings {
-			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, mdCell(location(fd)),
-				mdCell(clip(fd.Excerpt, maxExcerptRunes)), mdCell(fd.Message), mdCell(fd.Suggestion))
+		b = append(b, "| 序号 | 位置（章节/条目/行） | 原文 | 问题 | 修改建议 |\n"...)
+		b = append(b, "| ---: | --- | --- | --- | --- |\n"...)
+		for i := range f.Findings {
+			fd := &f.Findings[i]
+			b = append(b, "| "...)
+			b = strconv.AppendInt(b, int64(i+1), 10)
+			b = append(b, " | "...)
+			b = appendMDCell(b, location(*fd))
+			b = append(b, " | "...)
+			b = appendMDCell(b, clip(fd.Excerpt, maxExcerptRunes))
+			b = append(b, " | "...)
+			b = appendMDCell(b, fd.Message)
+			b = append(b, " | "...)
+			b = appendMDCell(b, fd.Suggestion)
+			b = append(b, " |\n"...)
+			if len(b) >= flushSize {
+				if _, err := m.w.Write(b); err != nil {
+					return err
+				}
+				b = b[:0]
+			}
 		}
 	}
-	_, err := io.WriteString(m.w, b.String())
+	m.buf = b
+	_, err := m.w.Write(b)
 	return err
 }
 
 func (m *markdownFormatter) Finish() error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n## 汇总\n\n%s。\n", m.tally.sentence())
+	b := append(m.buf[:0], "\n## 汇总\n\n"...)
+	b = append(b, m.tally.sentence()...)
+	b = append(b, "。\n"...)
 	counts := m.tally.ruleCounts()
 	if len(counts) > 0 {
-		b.WriteByte('\n')
+		b = append(b, '\n')
 	}
 	for _, rc := range counts {
-		name := "`" + rc.id + "`"
+		b = append(b, "- `"...)
+		b = append(b, rc.id...)
+		b = append(b, '`')
 		if t := m.title(rc.id); t != "" {
-			name += " " + mdCell(t)
+			b = append(b, ' ')
+			b = appendMDCell(b, t)
 		}
-		fmt.Fprintf(&b, "- %s：%d 条\n", name, rc.count)
+		b = append(b, "："...)
+		b = strconv.AppendInt(b, int64(rc.count), 10)
+		b = append(b, " 条\n"...)
 	}
-	_, err := io.WriteString(m.w, b.String())
+	_, err := m.w.Write(b)
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/plancheck/plancheck/docx"
@@ -15,6 +16,10 @@ import (
 
 // toolName is the name every format gives the tool.
 const toolName = "plancheck"
+
+// flushSize is how much rendered output a formatter gathers before it
+// writes: few writes, yet a file with many findings still streams.
+const flushSize = 64 << 10
 
 // DefaultMaxWidth is the widest source excerpt, in display cells, that the
 // text format prints before it windows a long line around the span.
@@ -222,22 +227,38 @@ func (t *tally) sentence() string {
 // location names where a finding is for a reader, e.g.
 // "二、重点工作 › （三）… › 11，第78行第5列".
 func location(fd rules.Finding) string {
-	var pos string
-	switch {
-	case fd.Start.Para > 0:
-		pos = fmt.Sprintf("段落 %d，第%d字", fd.Start.Para, fd.Start.ParaChar)
-	case fd.Start.Line > 0:
-		pos = fmt.Sprintf("第%d行第%d列", fd.Start.Line, fd.Start.Col)
+	var buf [256]byte // on the stack: most locations fit
+	b := buf[:0]
+	for i, s := range fd.Section {
+		if i > 0 {
+			b = append(b, " › "...)
+		}
+		b = append(b, s...)
 	}
-	sec := strings.Join(fd.Section, " › ")
-	switch {
-	case sec == "":
-		return pos
-	case pos == "":
-		return sec
+	if fd.Start.Para <= 0 && fd.Start.Line <= 0 {
+		return string(b)
 	}
-	return sec + "，" + pos
+	if len(b) > 0 {
+		b = append(b, "，"...)
+	}
+	if fd.Start.Para > 0 {
+		b = append(b, "段落 "...)
+		b = strconv.AppendInt(b, int64(fd.Start.Para), 10)
+		b = append(b, "，第"...)
+		b = strconv.AppendInt(b, int64(fd.Start.ParaChar), 10)
+		b = append(b, "字"...)
+	} else {
+		b = append(b, "第"...)
+		b = strconv.AppendInt(b, int64(fd.Start.Line), 10)
+		b = append(b, "行第"...)
+		b = strconv.AppendInt(b, int64(fd.Start.Col), 10)
+		b = append(b, "列"...)
+	}
+	return string(b)
 }
+
+// suggestionSep goes between a finding's message and its suggestion.
+const suggestionSep = "\n建议："
 
 // messageWithSuggestion joins a finding's message and suggestion for
 // formats that have a single message field.
@@ -245,7 +266,7 @@ func messageWithSuggestion(fd rules.Finding) string {
 	if fd.Suggestion == "" {
 		return fd.Message
 	}
-	return fd.Message + "\n建议：" + fd.Suggestion
+	return fd.Message + suggestionSep + fd.Suggestion
 }
 
 // errText renders a file's error on one line (joined errors print one per

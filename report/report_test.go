@@ -239,6 +239,9 @@ func TestLocation(t *testing.T) {
 		{"section and line", rules.Finding{Span: pos, Section: []string{"二、重点工作", "（三）…", "11"}}, "二、重点工作 › （三）… › 11，第78行第5列"},
 		{"line only", rules.Finding{Span: pos}, "第78行第5列"},
 		{"section only", rules.Finding{Section: []string{"一、总体要求"}}, "一、总体要求"},
+		{"paragraph", rules.Finding{Span: plan.Span{Start: plan.Position{Line: 3, Col: 4, Para: 2, ParaChar: 9}}, Section: []string{"一"}}, "一，段落 2，第9字"},
+		{"empty section name", rules.Finding{Span: pos, Section: []string{""}}, "第78行第5列"},
+		{"nothing", rules.Finding{}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, location(tc.fd)) })

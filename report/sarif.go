@@ -21,115 +21,21 @@ const (
 	sarifFingerprint = "plancheck/v1"
 )
 
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations"`
-	ColumnKind  string            `json:"columnKind"`
-	Results     []sarifResult     `json:"results"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version,omitempty"`
-	InformationURI string      `json:"informationUri,omitempty"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID                   string       `json:"id"`
-	Name                 string       `json:"name"`
-	ShortDescription     sarifText    `json:"shortDescription"`
-	FullDescription      *sarifText   `json:"fullDescription,omitempty"`
-	Help                 *sarifText   `json:"help,omitempty"`
-	DefaultConfiguration *sarifConfig `json:"defaultConfiguration,omitempty"`
-	Properties           *sarifProps  `json:"properties,omitempty"`
-}
-
-type sarifText struct {
-	Text string `json:"text"`
-}
-
-type sarifConfig struct {
-	Level string `json:"level"`
-}
-
-type sarifProps struct {
-	Tags []string `json:"tags"`
-}
-
-type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           *sarifRegion  `json:"region,omitempty"`
-}
-
-type sarifArtifact struct {
-	URI string `json:"uri"`
-}
-
-// sarifRegion gives both the text region (1-based code-point columns, end
-// exclusive: plancheck's own convention) and the byte range in the
-// original file, which plancheck knows exactly whatever the encoding.
-type sarifRegion struct {
-	StartLine   int        `json:"startLine"`
-	StartColumn int        `json:"startColumn"`
-	EndLine     int        `json:"endLine"`
-	EndColumn   int        `json:"endColumn"`
-	ByteOffset  *int       `json:"byteOffset,omitempty"`
-	ByteLength  *int       `json:"byteLength,omitempty"`
-	Snippet     *sarifText `json:"snippet,omitempty"`
-	// Properties locate a finding of a Word document in the document
-	// itself (paragraph and character); its lines and columns are those
-	// of plancheck's text rendering, and byte offsets are left out.
-	Properties *sarifParaProps `json:"properties,omitempty"`
-}
-
-type sarifParaProps struct {
-	Para        int `json:"para"`
-	ParaChar    int `json:"paraChar"`
-	EndPara     int `json:"endPara"`
-	EndParaChar int `json:"endParaChar"`
-}
-
-type sarifInvocation struct {
-	ExecutionSuccessful        bool                `json:"executionSuccessful"`
-	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
-}
-
-type sarifNotification struct {
-	Level     string          `json:"level"`
-	Message   sarifText       `json:"message"`
-	Locations []sarifLocation `json:"locations"`
-}
-
-// sarifFormatter keeps results until Finish: the rule table comes first
-// and may have to name rules the options did not describe.
+// sarifFormatter keeps the findings until Finish: the rule table comes
+// first and may have to name rules the options did not describe, and every
+// result carries its rule's index in that table.
 type sarifFormatter struct {
 	*common
-	results       []sarifResult
-	notifications []sarifNotification
+	results       []sarifPending
+	notifications []sarifPending
+}
+
+// sarifPending is a finding, or a file's error, waiting for Finish, with
+// the URI of its file.
+type sarifPending struct {
+	uri string
+	fd  rules.Finding
+	err string
 }
 
 func newSARIF(c *common) Formatter { return &sarifFormatter{common: c} }
@@ -147,117 +53,231 @@ func (s *sarifFormatter) Start() error { return nil }
 
 func (s *sarifFormatter) File(f File) error {
 	s.tally.add(f)
-	artifact := sarifArtifact{URI: artifactURI(f.Name)}
+	uri := artifactURI(f.Name)
 	if f.Err != nil {
-		s.notifications = append(s.notifications, sarifNotification{
-			Level:     "error",
-			Message:   sarifText{Text: errText(f.Err)},
-			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact}}},
-		})
+		s.notifications = append(s.notifications, sarifPending{uri: uri, err: errText(f.Err)})
 	}
 	for _, fd := range f.Findings {
-		loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact}}
-		if fd.Start.Line > 0 {
-			r := &sarifRegion{
-				StartLine:   fd.Start.Line,
-				StartColumn: fd.Start.Col,
-				EndLine:     fd.End.Line,
-				EndColumn:   fd.End.Col,
-			}
-			if fd.Start.Para > 0 {
-				r.Properties = &sarifParaProps{Para: fd.Start.Para, ParaChar: fd.Start.ParaChar, EndPara: fd.End.Para, EndParaChar: fd.End.ParaChar}
-			} else {
-				off, n := fd.Start.Offset, fd.End.Offset-fd.Start.Offset
-				r.ByteOffset, r.ByteLength = &off, &n
-			}
-			if fd.Excerpt != "" {
-				r.Snippet = &sarifText{Text: fd.Excerpt}
-			}
-			loc.PhysicalLocation.Region = r
-		}
-		res := sarifResult{
-			RuleID:    fd.RuleID,
-			Level:     sarifLevel(fd.Severity),
-			Message:   sarifText{Text: messageWithSuggestion(fd)},
-			Locations: []sarifLocation{loc},
-		}
-		if fd.Fingerprint != "" {
-			res.PartialFingerprints = map[string]string{sarifFingerprint: fd.Fingerprint}
-		}
-		s.results = append(s.results, res)
+		s.results = append(s.results, sarifPending{uri: uri, fd: fd})
 	}
 	return nil
 }
 
+// Finish writes the whole log.
 func (s *sarifFormatter) Finish() error {
-	descriptors := make([]sarifRule, 0, len(s.rules))
 	index := make(map[string]int, len(s.rules))
-	for _, r := range s.rules {
-		index[r.ID] = len(descriptors)
-		descriptors = append(descriptors, describeRule(r))
+	for i, r := range s.rules {
+		index[r.ID] = i
 	}
 	// Rules the options did not describe still get a descriptor, so that
 	// every result has a ruleIndex; sorted, after the described ones.
 	var unknown []string
 	for _, res := range s.results {
-		if _, ok := index[res.RuleID]; !ok && !slices.Contains(unknown, res.RuleID) {
-			unknown = append(unknown, res.RuleID)
+		if _, ok := index[res.fd.RuleID]; !ok {
+			index[res.fd.RuleID] = -1
+			unknown = append(unknown, res.fd.RuleID)
 		}
 	}
 	slices.Sort(unknown)
+	for i, id := range unknown {
+		index[id] = len(s.rules) + i
+	}
+
+	w := &jsonWriter{}
+	b := w.beginObject(nil)
+	b = w.stringField(b, "$schema", sarifSchema)
+	b = w.stringField(b, "version", sarifVersion)
+	b = w.key(b, "runs")
+	b = w.beginArray(b)
+	b = w.beginObject(b)
+	b = w.key(b, "tool")
+	b = w.beginObject(b)
+	b = w.key(b, "driver")
+	b = w.beginObject(b)
+	b = w.stringField(b, "name", toolName)
+	if s.opt.ToolVersion != "" {
+		b = w.stringField(b, "version", s.opt.ToolVersion)
+	}
+	if s.opt.InformationURI != "" {
+		b = w.stringField(b, "informationUri", s.opt.InformationURI)
+	}
+	b = w.key(b, "rules")
+	b = w.beginArray(b)
+	for _, r := range s.rules {
+		b = writeSARIFRule(b, w, r)
+	}
 	for _, id := range unknown {
-		index[id] = len(descriptors)
-		descriptors = append(descriptors, sarifRule{ID: id, Name: camelName(id), ShortDescription: sarifText{Text: id}})
+		b = w.beginObject(b)
+		b = w.stringField(b, "id", id)
+		b = w.stringField(b, "name", camelName(id))
+		b = writeSARIFText(b, w, "shortDescription", id)
+		b = w.endObject(b)
 	}
-	results := make([]sarifResult, 0, len(s.results))
-	for _, res := range s.results {
-		res.RuleIndex = index[res.RuleID]
-		results = append(results, res)
+	b = w.endArray(b)
+	b = w.endObject(b)
+	b = w.endObject(b)
+
+	b = w.key(b, "invocations")
+	b = w.beginArray(b)
+	b = w.beginObject(b)
+	b = w.key(b, "executionSuccessful")
+	b = w.bool(b, len(s.notifications) == 0)
+	if len(s.notifications) > 0 {
+		b = w.key(b, "toolExecutionNotifications")
+		b = w.beginArray(b)
+		for _, n := range s.notifications {
+			b = w.beginObject(b)
+			b = w.stringField(b, "level", "error")
+			b = writeSARIFText(b, w, "message", n.err)
+			b = writeSARIFLocations(b, w, n.uri, nil)
+			b = w.endObject(b)
+		}
+		b = w.endArray(b)
 	}
-	log := sarifLog{
-		Schema:  sarifSchema,
-		Version: sarifVersion,
-		Runs: []sarifRun{{
-			Tool: sarifTool{Driver: sarifDriver{
-				Name:           toolName,
-				Version:        s.opt.ToolVersion,
-				InformationURI: s.opt.InformationURI,
-				Rules:          descriptors,
-			}},
-			Invocations: []sarifInvocation{{
-				ExecutionSuccessful:        len(s.notifications) == 0,
-				ToolExecutionNotifications: s.notifications,
-			}},
-			ColumnKind: "unicodeCodePoints",
-			Results:    results,
-		}},
+	b = w.endObject(b)
+	b = w.endArray(b)
+
+	b = w.stringField(b, "columnKind", "unicodeCodePoints")
+	b = w.key(b, "results")
+	b = w.beginArray(b)
+	for i := range s.results {
+		b = writeSARIFResult(b, w, &s.results[i], index)
+		if len(b) >= flushSize {
+			if _, err := s.w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
 	}
-	data, err := marshalJSON(log, "")
-	if err != nil {
-		return err
-	}
-	_, err = s.w.Write(append(data, '\n'))
+	b = w.endArray(b)
+	b = w.endObject(b)
+	b = w.endArray(b)
+	b = w.endObject(b)
+	_, err := s.w.Write(append(b, '\n'))
 	return err
 }
 
-func describeRule(r RuleInfo) sarifRule {
-	d := sarifRule{
-		ID:                   r.ID,
-		Name:                 camelName(r.ID),
-		ShortDescription:     sarifText{Text: cmp.Or(r.Title, r.ID)},
-		DefaultConfiguration: &sarifConfig{Level: sarifLevel(r.Severity)},
-	}
+func writeSARIFRule(b []byte, w *jsonWriter, r RuleInfo) []byte {
+	b = w.beginObject(b)
+	b = w.stringField(b, "id", r.ID)
+	b = w.stringField(b, "name", camelName(r.ID))
+	b = writeSARIFText(b, w, "shortDescription", cmp.Or(r.Title, r.ID))
 	if r.Rationale != "" {
-		d.FullDescription = &sarifText{Text: r.Rationale}
-		d.Help = &sarifText{Text: r.Rationale}
+		b = writeSARIFText(b, w, "fullDescription", r.Rationale)
+		b = writeSARIFText(b, w, "help", r.Rationale)
 	}
+	b = w.key(b, "defaultConfiguration")
+	b = w.beginObject(b)
+	b = w.stringField(b, "level", sarifLevel(r.Severity))
+	b = w.endObject(b)
 	if len(r.Tags) > 0 {
 		// SARIF wants the tags distinct.
 		tags := slices.Clone(r.Tags)
 		slices.Sort(tags)
-		d.Properties = &sarifProps{Tags: slices.Compact(tags)}
+		b = w.key(b, "properties")
+		b = w.beginObject(b)
+		b = w.key(b, "tags")
+		b = w.stringArray(b, slices.Compact(tags))
+		b = w.endObject(b)
 	}
-	return d
+	return w.endObject(b)
+}
+
+func writeSARIFResult(b []byte, w *jsonWriter, res *sarifPending, index map[string]int) []byte {
+	fd := &res.fd
+	b = w.beginObject(b)
+	b = w.stringField(b, "ruleId", fd.RuleID)
+	b = w.intField(b, "ruleIndex", index[fd.RuleID])
+	b = w.stringField(b, "level", sarifLevel(fd.Severity))
+	b = w.key(b, "message")
+	b = w.beginObject(b)
+	b = w.key(b, "text")
+	b = appendJSONMessage(w.next(b), fd)
+	b = w.endObject(b)
+	b = writeSARIFLocations(b, w, res.uri, fd)
+	if fd.Fingerprint != "" {
+		b = w.key(b, "partialFingerprints")
+		b = w.beginObject(b)
+		b = w.stringField(b, sarifFingerprint, fd.Fingerprint)
+		b = w.endObject(b)
+	}
+	return w.endObject(b)
+}
+
+// writeSARIFLocations writes the one-element locations array of a result
+// (fd not nil) or a notification.
+func writeSARIFLocations(b []byte, w *jsonWriter, uri string, fd *rules.Finding) []byte {
+	b = w.key(b, "locations")
+	b = w.beginArray(b)
+	b = w.beginObject(b)
+	b = w.key(b, "physicalLocation")
+	b = w.beginObject(b)
+	b = w.key(b, "artifactLocation")
+	b = w.beginObject(b)
+	b = w.stringField(b, "uri", uri)
+	b = w.endObject(b)
+	if fd != nil && fd.Start.Line > 0 {
+		b = writeSARIFRegion(b, w, fd)
+	}
+	b = w.endObject(b)
+	b = w.endObject(b)
+	return w.endArray(b)
+}
+
+// writeSARIFRegion gives both the text region (1-based code-point columns,
+// end exclusive: plancheck's own convention) and the byte range in the
+// original file, which plancheck knows exactly whatever the encoding. A
+// finding of a Word document is located in the document itself
+// (paragraph and character) by the region's properties instead: its lines
+// and columns are those of plancheck's text rendering, and byte offsets
+// are left out.
+func writeSARIFRegion(b []byte, w *jsonWriter, fd *rules.Finding) []byte {
+	b = w.key(b, "region")
+	b = w.beginObject(b)
+	b = w.intField(b, "startLine", fd.Start.Line)
+	b = w.intField(b, "startColumn", fd.Start.Col)
+	b = w.intField(b, "endLine", fd.End.Line)
+	b = w.intField(b, "endColumn", fd.End.Col)
+	doc := fd.Start.Para > 0
+	if !doc {
+		b = w.intField(b, "byteOffset", fd.Start.Offset)
+		b = w.intField(b, "byteLength", fd.End.Offset-fd.Start.Offset)
+	}
+	if fd.Excerpt != "" {
+		b = writeSARIFText(b, w, "snippet", fd.Excerpt)
+	}
+	if doc {
+		b = w.key(b, "properties")
+		b = w.beginObject(b)
+		b = w.intField(b, "para", fd.Start.Para)
+		b = w.intField(b, "paraChar", fd.Start.ParaChar)
+		b = w.intField(b, "endPara", fd.End.Para)
+		b = w.intField(b, "endParaChar", fd.End.ParaChar)
+		b = w.endObject(b)
+	}
+	return w.endObject(b)
+}
+
+// appendJSONMessage appends messageWithSuggestion(fd) quoted, without
+// building it: quoting the pieces one after another is quoting their
+// concatenation, since the separator begins with an ASCII byte and ends
+// with a whole character, so that no character spans two pieces.
+func appendJSONMessage(b []byte, fd *rules.Finding) []byte {
+	b = append(b, '"')
+	b = appendJSONEscaped(b, fd.Message)
+	if fd.Suggestion != "" {
+		b = appendJSONEscaped(b, suggestionSep)
+		b = appendJSONEscaped(b, fd.Suggestion)
+	}
+	return append(b, '"')
+}
+
+// writeSARIFText writes a SARIF message object, {"text": …}, under key k.
+func writeSARIFText(b []byte, w *jsonWriter, k, text string) []byte {
+	b = w.key(b, k)
+	b = w.beginObject(b)
+	b = w.stringField(b, "text", text)
+	return w.endObject(b)
 }
 
 // camelName turns a kebab-case rule id into the CamelCase name SARIF

@@ -22,6 +22,112 @@ import (
 	"github.com/plancheck/plancheck/rules"
 )
 
+// The SARIF object model, for tests that read a log back: the formatter
+// writes the log directly (jsonWriter).
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	ColumnKind  string            `json:"columnKind"`
+	Results     []sarifResult     `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri,omitempty"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string       `json:"id"`
+	Name                 string       `json:"name"`
+	ShortDescription     sarifText    `json:"shortDescription"`
+	FullDescription      *sarifText   `json:"fullDescription,omitempty"`
+	Help                 *sarifText   `json:"help,omitempty"`
+	DefaultConfiguration *sarifConfig `json:"defaultConfiguration,omitempty"`
+	Properties           *sarifProps  `json:"properties,omitempty"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifProps struct {
+	Tags []string `json:"tags"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+// sarifRegion gives both the text region (1-based code-point columns, end
+// exclusive: plancheck's own convention) and the byte range in the
+// original file, which plancheck knows exactly whatever the encoding.
+type sarifRegion struct {
+	StartLine   int        `json:"startLine"`
+	StartColumn int        `json:"startColumn"`
+	EndLine     int        `json:"endLine"`
+	EndColumn   int        `json:"endColumn"`
+	ByteOffset  *int       `json:"byteOffset,omitempty"`
+	ByteLength  *int       `json:"byteLength,omitempty"`
+	Snippet     *sarifText `json:"snippet,omitempty"`
+	// Properties locate a finding of a Word document in the document
+	// itself (paragraph and character); its lines and columns are those
+	// of plancheck's text rendering, and byte offsets are left out.
+	Properties *sarifParaProps `json:"properties,omitempty"`
+}
+
+type sarifParaProps struct {
+	Para        int `json:"para"`
+	ParaChar    int `json:"paraChar"`
+	EndPara     int `json:"endPara"`
+	EndParaChar int `json:"endParaChar"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations"`
+}
+
 // sarifSchemaPath is the OASIS SARIF 2.1.0 schema in the shared directory
 // beside the checkout.
 const sarifSchemaPath = "../../shared/schemas/sarif-schema-2.1.0.json"
@@ -363,4 +469,37 @@ func TestSARIFDocumentRegion(t *testing.T) {
 	assert.Contains(t, out, `"para": 1`)
 	assert.Contains(t, out, `"paraChar": 3`)
 	assert.NotContains(t, out, "byteOffset")
+}
+
+// TestSARIFRoundTrip reads the log back into the object model and encodes
+// it again with encoding/json: the bytes must be the same, so the log is
+// laid out and escaped as json.MarshalIndent would, every field where the
+// model puts it and left out where the model omits it.
+func TestSARIFRoundTrip(t *testing.T) {
+	files := testFiles(t)
+	doc := plan.NewDocSource("d.docx", "DOCX", "一、加强管理。\n", nil, []plan.ParaLine{{Para: 1, Prefix: 2}})
+	docFile := File{Name: "d.docx", Source: doc, Findings: []rules.Finding{
+		{RuleID: "r-undescribed", Severity: rules.Warning, Span: doc.Span(12, 18), Excerpt: "管理", Message: `含 <"&'> 的说明`, Suggestion: "改\t写"},
+		{RuleID: "a-undescribed", Severity: rules.Severity(9), Message: "no position", Fingerprint: "f"},
+	}}
+	cases := []struct {
+		name  string
+		opt   Options
+		files []File
+	}{
+		{"golden input", testOptions, files},
+		{"no input", testOptions, nil},
+		{"no options", Options{}, append([]File{docFile}, files...)},
+		{"tags but no rationale", Options{Rules: []RuleInfo{{ID: "x", Tags: []string{"b", "a", "b"}}}}, []File{docFile}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := render(t, "sarif", tc.opt, tc.files)
+			var log sarifLog
+			require.NoError(t, json.Unmarshal(out, &log))
+			again, err := marshalJSON(log)
+			require.NoError(t, err)
+			assert.Equal(t, string(again)+"\n", string(out))
+		})
+	}
 }

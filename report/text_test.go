@@ -3,11 +3,20 @@ package report
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/width"
 )
+
+// underline runs lineLayout.underline on a fresh layout.
+func underline(line string, start, end, maxWidth int) (string, string) {
+	var l lineLayout
+	src, marks := l.underline(nil, nil, line, start, end, maxWidth)
+	return string(src), string(marks)
+}
 
 func TestUnderline(t *testing.T) {
 	cases := []struct {
@@ -38,6 +47,145 @@ func TestUnderline(t *testing.T) {
 			assert.Equal(t, tc.src, src)
 			assert.Equal(t, tc.marks, marks)
 		})
+	}
+}
+
+// glyph is a character as underlineWhole displays it.
+type glyph struct {
+	text  string
+	cells int
+}
+
+// underlineWhole is the straightforward underline that lineLayout's
+// must agree with: it lays out the whole line, however long, before
+// choosing the window.
+func underlineWhole(line string, start, end, maxWidth int) (string, string) {
+	var gs []glyph
+	col := 0
+	for _, r := range line {
+		var g glyph
+		switch {
+		case r == '\t':
+			n := tabWidth - col%tabWidth
+			g = glyph{strings.Repeat(" ", n), n}
+		case r < 0x20 || r == 0x7f:
+			g = glyph{" ", 1}
+		default:
+			g = glyph{string(r), runeCells(r)}
+		}
+		col += g.cells
+		gs = append(gs, g)
+	}
+	start = min(max(start, 0), len(gs))
+	if end < 0 || end > len(gs) {
+		end = len(gs)
+	}
+	end = max(end, start)
+	offs := make([]int, len(gs)+1)
+	for i, g := range gs {
+		offs[i+1] = offs[i] + g.cells
+	}
+	lo, hi := window(offs[start], max(offs[end], offs[start]+1), offs[len(gs)], maxWidth)
+	first := 0
+	for first < len(gs) && offs[first] < lo {
+		first++
+	}
+	last := first
+	for last < len(gs) && offs[last+1] <= hi {
+		last++
+	}
+	var src, marks strings.Builder
+	if first > 0 {
+		src.WriteString(ellipsis)
+		marks.WriteByte(' ')
+	}
+	for i := first; i < last; i++ {
+		src.WriteString(gs[i].text)
+		if i < start {
+			marks.WriteString(strings.Repeat(" ", gs[i].cells))
+		}
+	}
+	if last < len(gs) {
+		src.WriteString(ellipsis)
+	}
+	caret := false
+	for i := start; i < min(end, last); i++ {
+		for range gs[i].cells {
+			if !caret {
+				marks.WriteByte('^')
+				caret = true
+			} else {
+				marks.WriteByte('~')
+			}
+		}
+	}
+	if !caret {
+		marks.WriteByte('^')
+	}
+	return src.String(), marks.String()
+}
+
+// TestUnderlineLaysOutOnlyWhatItShows checks the windowed underline
+// against underlineWhole for every span of lines around the window's
+// width, with one layout reused throughout as the formatter reuses it.
+func TestUnderlineLaysOutOnlyWhatItShows(t *testing.T) {
+	lines := []string{
+		"",
+		"年",
+		"一二三四五六七八九十",
+		"\t3.健全公共卫生体系，加强疾病预防控制机构能力建设,完善“重大疫情”监测预警机制",
+		"a\u0301b\u200b年\t内\f完\x7f成。ｘ…—\u3000",
+		"年\xe5\xb9内\xff",
+	}
+	var l lineLayout
+	for _, line := range lines {
+		n := utf8.RuneCountInString(line)
+		for _, maxWidth := range []int{1, 2, 5, 6, 12, 40, 100} {
+			for start := -1; start <= n+1; start++ {
+				for end := -1; end <= n+1; end++ {
+					wantSrc, wantMarks := underlineWhole(line, start, end, maxWidth)
+					src, marks := l.underline(nil, nil, line, start, end, maxWidth)
+					if !assert.Equal(t, wantSrc+"\n"+wantMarks, string(src)+"\n"+string(marks), "%q [%d,%d) in %d", line, start, end, maxWidth) {
+						return
+					}
+				}
+			}
+		}
+	}
+}
+
+// FuzzUnderline compares the windowed underline with underlineWhole.
+func FuzzUnderline(f *testing.F) {
+	f.Add("\t3.健全公共卫生体系，加强疾病预防控制机构能力建设", 5, 9, 12)
+	f.Add("a\u0301b\u200b年\t内", 0, -1, 3)
+	f.Fuzz(func(t *testing.T, line string, start, end, maxWidth int) {
+		if maxWidth < 1 || maxWidth > 1000 {
+			t.Skip()
+		}
+		wantSrc, wantMarks := underlineWhole(line, start, end, maxWidth)
+		src, marks := underline(line, start, end, maxWidth)
+		assert.Equal(t, wantSrc, src)
+		assert.Equal(t, wantMarks, marks)
+	})
+}
+
+// TestRuneCells checks runeCells' shortcuts against the general rule for
+// every character.
+func TestRuneCells(t *testing.T) {
+	for r := rune(0x20); r <= unicode.MaxRune; r++ {
+		if r == 0x7f {
+			continue // a control character: layout shows it as a space
+		}
+		want := 1
+		if unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
+			want = 0
+		} else if k := width.LookupRune(r).Kind(); k == width.EastAsianWide || k == width.EastAsianFullwidth {
+			want = 2
+		}
+		if runeCells(r) != want {
+			assert.Equal(t, want, runeCells(r), "U+%04X", r)
+			return
+		}
 	}
 }
 
