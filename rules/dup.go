@@ -3,7 +3,7 @@ package rules
 import (
 	"math"
 	"slices"
-	"strings"
+	"unicode/utf8"
 )
 
 // dupIndex finds, once per document and threshold, the most similar
@@ -43,70 +43,69 @@ const (
 
 func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	idx := &dupIndex{best: map[*UnitView]dupHit{}}
-	// Items with the same text as an earlier one are its duplicates at 1;
-	// only the first of each text takes part in the join.
+	// Items with the same text as an earlier one (spaces aside) are its
+	// duplicates at 1; only the first of each text takes part in the join.
 	var firsts []*UnitView
-	firstByText := map[string]*UnitView{}
-	var key strings.Builder
+	byHash := map[uint64][]*UnitView{}
 	for _, it := range items {
 		if !it.IsTask {
 			continue
 		}
-		key.Reset()
-		for _, r := range it.Text {
-			if !isPad(r) {
-				key.WriteRune(r)
-			}
-		}
-		if f, ok := firstByText[key.String()]; ok {
+		h := padFreeHash(it.Text)
+		if f := samePadFree(byHash[h], it.Text); f != nil {
 			idx.best[it] = dupHit{of: f, score: 1}
 			continue
 		}
-		firstByText[key.String()] = it
+		byHash[h] = append(byHash[h], it)
 		firsts = append(firsts, it)
 	}
-	// Number the bigrams in order of first appearance and count the items
-	// each occurs in; then rank them rarest first (a counting sort, stable,
-	// so the order is the same on every run), so that ordering a set is
-	// sorting small integers and postings are a slice.
-	sets := make([][]uint64, len(firsts)) // sorted by value, for jaccard
-	total := 0
+	// Each item's distinct bigrams, numbered in order of first appearance,
+	// with the count of items each occurs in; then renumbered by rank,
+	// rarest first (a counting sort, stable, so the same on every run).
+	// Sorted ranks serve both as the prefix order and for the Jaccard
+	// index, and postings are a slice.
+	sets := make([][]int32, len(firsts))
+	var id bigramIDs
+	var df, counted []int32 // per bigram: items, and the last item counted (+1)
 	for i, it := range firsts {
-		sets[i] = bigramSet(it.Text)
-		total += len(sets[i])
-	}
-	ids := make([][]int32, len(firsts))
-	id := make(map[uint64]int32, total)
-	df := make([]int32, 0, total)
-	for i := range firsts {
-		ids[i] = make([]int32, len(sets[i]))
-		for k, g := range sets[i] {
-			n, ok := id[g]
-			if !ok {
-				n = int32(len(df))
-				id[g] = n
-				df = append(df, 0)
+		var set []int32
+		prev := rune(-1)
+		for _, r := range it.Text {
+			if isPad(r) {
+				continue
 			}
-			df[n]++
-			ids[i][k] = n
+			if prev >= 0 {
+				n := id.get(uint64(prev)<<32|uint64(r), int32(len(df)))
+				if int(n) == len(df) {
+					df = append(df, 0)
+					counted = append(counted, 0)
+				}
+				if counted[n] != int32(i+1) {
+					counted[n] = int32(i + 1)
+					df[n]++
+					set = append(set, n)
+				}
+			}
+			prev = r
 		}
+		sets[i] = set
 	}
 	rank := rarestFirst(df)
+	for _, set := range sets {
+		for k, n := range set {
+			set[k] = rank[n]
+		}
+		slices.Sort(set)
+	}
 	postings := make([][]int, len(df))
 	seen := make([]bool, len(firsts)) // candidates of the current item, reset after it
-	var ordered []int32
 	var cands []int
 	for i, it := range firsts {
 		n := len(sets[i])
 		if n == 0 {
 			continue
 		}
-		ordered = ordered[:0]
-		for _, g := range ids[i] {
-			ordered = append(ordered, rank[g])
-		}
-		slices.Sort(ordered)
-		prefix := ordered[:prefixLen(n, t)]
+		prefix := sets[i][:prefixLen(n, t)]
 		best, bestJ := dupHit{}, -1
 		cands = cands[:0]
 	collect:
@@ -143,6 +142,45 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	return idx
 }
 
+// bigramIDs numbers bigrams: an open-addressing hash table, several
+// times faster than a map for this one job, which runs on every
+// character of every task.
+type bigramIDs struct {
+	keys []uint64 // bigram+1; 0 marks a free slot
+	ids  []int32
+	n    int
+}
+
+// get returns the number of bigram g, giving it next if it has none.
+func (t *bigramIDs) get(g uint64, next int32) int32 {
+	if 2*(t.n+1) > len(t.keys) {
+		t.grow()
+	}
+	key := g + 1
+	mask := uint64(len(t.keys) - 1)
+	for i := (key * 0x9E3779B97F4A7C15) >> 32 & mask; ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case key:
+			return t.ids[i]
+		case 0:
+			t.keys[i], t.ids[i] = key, next
+			t.n++
+			return next
+		}
+	}
+}
+
+func (t *bigramIDs) grow() {
+	old, oldIDs := t.keys, t.ids
+	size := max(1024, 2*len(old))
+	t.keys, t.ids, t.n = make([]uint64, size), make([]int32, size), 0
+	for i, key := range old {
+		if key != 0 {
+			t.get(key-1, oldIDs[i])
+		}
+	}
+}
+
 // rarestFirst ranks ids by their counts, ascending, ties in id order.
 func rarestFirst(counts []int32) []int32 {
 	maxCount := int32(0)
@@ -171,25 +209,8 @@ func prefixLen(n int, t float64) int {
 	return n - int(math.Ceil(t*float64(n)-1e-9)) + 1
 }
 
-// bigramSet is the sorted set of a text's character bigrams, padding
-// skipped, each bigram packed into one integer.
-func bigramSet(s string) []uint64 {
-	var out []uint64
-	prev := rune(-1)
-	for _, r := range s {
-		if isPad(r) {
-			continue
-		}
-		if prev >= 0 {
-			out = append(out, uint64(prev)<<32|uint64(r))
-		}
-		prev = r
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-func jaccard(a, b []uint64) float64 {
+// jaccard is the Jaccard index of two sorted sets.
+func jaccard[T int32 | uint64](a, b []T) float64 {
 	if len(a) == 0 && len(b) == 0 {
 		return 0
 	}
@@ -207,4 +228,55 @@ func jaccard(a, b []uint64) float64 {
 		}
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// padFreeHash is the FNV-1a hash of s without its padding.
+func padFreeHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for _, r := range s {
+		if !isPad(r) {
+			h = (h ^ uint64(r)) * 1099511628211
+		}
+	}
+	return h
+}
+
+// samePadFree returns the unit among us whose text equals s, padding
+// aside, or nil.
+func samePadFree(us []*UnitView, s string) *UnitView {
+	for _, u := range us {
+		if equalPadFree(u.Text, s) {
+			return u
+		}
+	}
+	return nil
+}
+
+func equalPadFree(a, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) {
+			r, n := utf8.DecodeRuneInString(a[i:])
+			if !isPad(r) {
+				break
+			}
+			i += n
+		}
+		for j < len(b) {
+			r, n := utf8.DecodeRuneInString(b[j:])
+			if !isPad(r) {
+				break
+			}
+			j += n
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		ra, na := utf8.DecodeRuneInString(a[i:])
+		rb, nb := utf8.DecodeRuneInString(b[j:])
+		if ra != rb {
+			return false
+		}
+		i, j = i+na, j+nb
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -160,5 +161,33 @@ func BenchmarkDupIndex(b *testing.B) {
 	b.SetBytes(int64(len(all)))
 	for b.Loop() {
 		newDupIndex(d.Plan.Items, 0.6)
+	}
+}
+
+// bigramSet is the sorted set of a text's character bigrams, padding
+// skipped: what similar compares, for the quadratic definition.
+func bigramSet(s string) []uint64 {
+	var out []uint64
+	prev := rune(-1)
+	for _, r := range s {
+		if isPad(r) {
+			continue
+		}
+		if prev >= 0 {
+			out = append(out, uint64(prev)<<32|uint64(r))
+		}
+		prev = r
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func TestEqualPadFree(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{{"加强 管理", "加强管理", true}, {"　加强管理 ", "加强管理", true}, {"加强管理", "加强管", false}, {"", "  ", true}, {"甲", "乙", false}} {
+		assert.Equal(t, c.want, equalPadFree(c.a, c.b), "%q %q", c.a, c.b)
+		assert.Equal(t, c.want, padFreeHash(c.a) == padFreeHash(c.b), "%q %q", c.a, c.b)
 	}
 }
