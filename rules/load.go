@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -136,19 +138,42 @@ func FindConfig(dir string) (string, bool) {
 func (l *loader) finish() (*Set, error) {
 	s := l.set
 	s.Vocab = vocabFrom(s.Lists)
-	c := newCompiler(s.Lists)
-	for _, r := range s.Rules {
-		l.errs = append(l.errs, c.compileRule(r)...)
-	}
+	var all []*Rule
+	all = append(all, s.Rules...)
 	for _, t := range s.Themes {
 		if t.applies != nil {
-			l.errs = append(l.errs, c.compileRule(t.applies)...)
+			all = append(all, t.applies)
 		}
+	}
+	for _, errs := range compileAll(s.Lists, all) {
+		l.errs = append(l.errs, errs...)
 	}
 	if err := l.errs.Err(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// compileAll compiles the rules on up to GOMAXPROCS goroutines, each with
+// its own compiler (expr's type cache is not safe for concurrent use),
+// and returns each rule's errors, in rule order. Loading is most of the
+// time of a check of one file.
+func compileAll(lists map[string][]string, rs []*Rule) []ErrorList {
+	errs := make([]ErrorList, len(rs))
+	workers := min(runtime.GOMAXPROCS(0), (len(rs)+7)/8)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := newCompiler(lists)
+			for i := w; i < len(rs); i += workers {
+				errs[i] = c.compileRule(rs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return errs
 }
 
 // vocabFrom fills plan.Vocab's fields from the lists named by their toml tags.
