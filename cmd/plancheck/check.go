@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -58,9 +59,40 @@ Examples:
 			&cli.StringFlag{Name: "initials", Usage: "the comment author's initials in Word"},
 			&cli.StringFlag{Name: "date", Usage: "the date of the comments and the 修改意见, YYYY-MM-DD (default: none)"},
 			maxSizeFlag(),
+			// For measuring (bench/run.sh), not for users: hidden.
+			&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile of the run to this file"},
+			&cli.StringFlag{Name: "memprofile", Hidden: true, Usage: "write an allocation profile of the run to this file"},
 		},
 		Action: runCheck,
 	}
+}
+
+// startProfiles starts a CPU profile into cpu and returns the function
+// that stops it and writes the allocation profile into mem (either may
+// be "": none).
+func startProfiles(cpu, mem string) (stop func(), err error) {
+	var cpuFile *os.File
+	if cpu != "" {
+		if cpuFile, err = os.Create(cpu); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(cpuFile); err != nil {
+			cpuFile.Close()
+			return nil, err
+		}
+	}
+	return func() {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			cpuFile.Close()
+		}
+		if mem != "" {
+			if f, err := os.Create(mem); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+	}, nil
 }
 
 // readParents reads the higher-level plans: --parent, else the config's
@@ -100,6 +132,17 @@ func runCheck(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitError)
 	}
+	names, inputErrs := expandInputs(c.Args().Slice())
+	for _, flag := range []string{"cpuprofile", "memprofile"} {
+		if path := c.String(flag); path != "" && isInput(path, names) {
+			return cli.Exit(fmt.Sprintf("--%s %s is one of the inputs: refusing to overwrite it", flag, path), exitError)
+		}
+	}
+	stopProfiles, err := startProfiles(c.String("cpuprofile"), c.String("memprofile"))
+	if err != nil {
+		return cli.Exit(err.Error(), exitError)
+	}
+	defer stopProfiles()
 	set, err := loadRules(c)
 	if err != nil {
 		return err
@@ -107,7 +150,6 @@ func runCheck(c *cli.Context) error {
 	if err := selectRules(set, splitList(c.StringSlice("enable")), splitList(c.StringSlice("disable"))); err != nil {
 		return cli.Exit(err.Error(), exitError)
 	}
-	names, inputErrs := expandInputs(c.Args().Slice())
 
 	// Validate before creating --output: a typo in --format must not
 	// truncate last week's report.

@@ -131,3 +131,28 @@ func TestNoProgressWithoutTerminal(t *testing.T) {
 	assert.NotContains(t, stdout.String(), "\r")
 	assert.Contains(t, stdout.String(), `"files": 30`)
 }
+
+// The hidden profiling flags write pprof files, and refuse to overwrite
+// an input like --output does.
+func TestProfileFlags(t *testing.T) {
+	d := t.TempDir()
+	input := filepath.Join(d, "draft.txt")
+	copyFile(t, sampleDraft, input)
+	cpu, mem := filepath.Join(d, "cpu.prof"), filepath.Join(d, "mem.prof")
+	_, errOut, code := runCLI(t, "", "check", "--cpuprofile", cpu, "--memprofile", mem, input)
+	assert.Equal(t, exitFindings, code, errOut)
+	for _, p := range []string{cpu, mem} {
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		// pprof files are gzip-compressed protocol buffers.
+		assert.True(t, bytes.HasPrefix(data, []byte{0x1f, 0x8b}), "%s is a gzip file", p)
+	}
+	backdate(t, input)
+	before := statFile(t, input)
+	for _, flag := range []string{"--cpuprofile", "--memprofile"} {
+		_, errOut, code = runCLI(t, "", "check", flag, input, input)
+		assert.Equal(t, exitError, code)
+		assert.Contains(t, errOut, "refusing to overwrite")
+		assert.Equal(t, before, statFile(t, input), "the input is untouched")
+	}
+}
