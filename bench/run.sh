@@ -71,3 +71,15 @@ measure "big.txt, full rule set" "< 0.3 s, < 100 MB" 2 "$bin" check --format jso
 measure "big.txt, text format" "(for reference)" 1 "$bin" check --fail-on never "$big"
 measure "10,000 files, --jobs 2" "< 5 s, flat memory" 1 "$bin" check --format json --fail-on never --jobs 2 "$many"
 measure "1,000 files, --jobs 2" "(memory vs 10,000)" 1 "$bin" check --format json --fail-on never --jobs 2 "$many1k"
+
+# Where the time and memory of the big run go: CPU and allocation profiles
+# (kept in $out for `go tool pprof`), the heaviest of the project's own
+# functions by cumulative time, and the largest allocators.
+"$bin" check --format json --fail-on never --cpuprofile "$out/big.cpu" --memprofile "$out/big.mem" "$big" >/dev/null
+echo
+echo "profile of big.txt (go tool pprof -top -cum $out/plancheck $out/big.cpu):"
+go tool pprof -top -cum -nodecount 200 "$bin" "$out/big.cpu" 2>/dev/null \
+  | grep -E 'plancheck/(plan|rules|checker|report)\.|expr/vm|regexp\.\(\*Regexp\)\.(doExecute|FindAll)|runtime\.gcBgMarkWorker|runtime\.mallocgc$' | head -25
+echo
+echo "allocations of big.txt (go tool pprof -sample_index=alloc_space -top $out/plancheck $out/big.mem):"
+go tool pprof -sample_index=alloc_space -top -nodecount 12 "$bin" "$out/big.mem" 2>/dev/null | sed -n '5,18p'

@@ -245,7 +245,7 @@ func padFreeHash(s string) uint64 {
 // aside, or nil.
 func samePadFree(us []*UnitView, s string) *UnitView {
 	for _, u := range us {
-		if equalPadFree(u.Text, s) {
+		if u.Text == s || equalPadFree(u.Text, s) {
 			return u
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/plancheck/plancheck/plan"
 )
@@ -119,7 +118,7 @@ func FingerprintNormalized(ruleID, normalized string, occurrence int) string {
 // NormalizeText removes every space (ASCII, U+3000, NBSP, line ends) from s.
 func NormalizeText(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' {
+		if isPad(r) {
 			return -1
 		}
 		return r

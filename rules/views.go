@@ -558,7 +558,9 @@ func sentences(u *plan.Unit, v *UnitView) []*SentenceView {
 }
 
 // isPad is the padding real texts carry: spaces, tabs, U+3000, NBSP.
-func isPad(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' }
+// Every space character is at or below U+3000: Chinese characters above
+// it return at once instead of searching unicode's tables.
+func isPad(r rune) bool { return r <= '\u3000' && unicode.IsSpace(r) }
 
 // within returns the elements of xs whose match lies inside [s, e).
 func within[T any](xs []T, s, e int, m func(T) plan.Match) []T {
