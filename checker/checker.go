@@ -59,15 +59,6 @@ type found struct {
 	unit any
 }
 
-// unitOf is the unit a target belongs to: a sentence's unit, or the
-// target itself.
-func unitOf(t *rules.Target) any {
-	if s := t.Sentence(); s != nil && s.Unit != nil {
-		return s.Unit
-	}
-	return t
-}
-
 // capPerUnit keeps at most max findings of one rule per unit (0: all);
 // the last one kept says how many more the unit has.
 func capPerUnit(fs []found, max int) []found {
@@ -123,24 +114,20 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 	for _, r := range c.rules {
 		var ruleFound []found
 		run := rules.NewRun(p.Source)
-		targets := doc.Targets(r.Scope)
-		for i := range targets {
-			t := &targets[i]
+		doc.Each(r.Scope, func(t *rules.Target) bool {
 			hits, err := r.Eval(m, t, run)
 			if err != nil {
 				runErrs = append(runErrs, &RunError{File: p.File, Pos: t.Span.Start, RuleID: r.ID, Err: err})
-				if errors.Is(err, rules.ErrBudget) {
-					break
-				}
-				continue
+				return !errors.Is(err, rules.ErrBudget)
 			}
 			for _, h := range hits {
-				ruleFound = append(ruleFound, found{text: h.Text, unit: unitOf(t), f: rules.Finding{
+				ruleFound = append(ruleFound, found{text: h.Text, unit: t.Subject(), f: rules.Finding{
 					RuleID: r.ID, Severity: r.Severity, File: p.File, Span: h.Span.Span, Excerpt: h.Span.Text,
 					Message: h.Message, Suggestion: h.Suggestion, Section: h.Section,
 				}})
 			}
-		}
+			return true
+		})
 		fs = append(fs, capPerUnit(ruleFound, r.MaxPerUnit)...)
 	}
 	slices.SortFunc(fs, func(a, b found) int { return rules.Compare(a.f, b.f) })

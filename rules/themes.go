@@ -111,11 +111,12 @@ func (ts *ThemeSpec) Applies(m *vm.VM, doc *Doc) (bool, error) {
 	if ts.applies == nil {
 		return true, nil
 	}
-	targets := doc.Targets(ScopeDocument)
-	if len(targets) == 0 {
-		return false, nil
-	}
-	hits, err := ts.applies.Eval(m, &targets[0], NewRun(doc.Src))
+	var hits []Hit
+	var err error
+	doc.Each(ScopeDocument, func(t *Target) bool {
+		hits, err = ts.applies.Eval(m, t, NewRun(doc.Src))
+		return false
+	})
 	if err != nil {
 		return false, fmt.Errorf("theme %s: applies_when: %w", ts.ID, err)
 	}
@@ -192,7 +193,7 @@ func (d *Doc) AddThemes(results []themes.Result, nearest func(themes.Theme) *pla
 		}
 		targets = append(targets, Target{base: d.base, scope: ScopeTheme, theme: tv, Span: span, Text: tv.ID + "\x00" + tv.Text, Section: section})
 	}
-	d.targets[ScopeTheme] = targets
+	d.themes = targets
 }
 
 // titleSpan is where a finding about the whole draft goes: its title, or

@@ -59,6 +59,8 @@ type UnitView struct {
 
 	// U is the unit itself, for functions.
 	U *plan.Unit `expr:"-"`
+	// span is DefaultSpan(U), where a true check on the unit is reported.
+	span plan.Match
 }
 
 // SentenceView is one sentence of an item, paragraph or preamble: text up
@@ -103,6 +105,9 @@ type RowView struct {
 	Targets   []plan.Target     `expr:"targets"`
 	Table     *TableView        `expr:"table"`
 	U         *plan.Unit        `expr:"-"`
+	// span is DefaultSpan(U); task the row presented as a task (rowTask).
+	span plan.Match
+	task *UnitView
 }
 
 // DocView is the plan as a whole.
@@ -179,8 +184,9 @@ var scopedNames = map[string]bool{"theme": true, "task": true, "unit": true, "it
 
 // Target is one unit a rule is evaluated on: the view its scope's
 // variable names, and where and how a true check is reported. Targets are
-// small; the rule's environment is filled in per evaluation (fill), so a
-// document's targets cost no copies of Env.
+// made one at a time into the same value (Doc.Each) and the rule's
+// environment is filled in per evaluation (fill): a document costs no
+// list of targets and no copies of Env.
 type Target struct {
 	base     *Env // plan and vocab, shared by the document's targets
 	scope    Scope
@@ -218,28 +224,116 @@ func (t *Target) fill(env *Env) {
 	}
 }
 
-// Sentence is the sentence of a sentence-scope target, else nil.
-func (t *Target) Sentence() *SentenceView { return t.sentence }
-
-// Doc holds the views of one plan and, built on first use, the targets of
-// each scope. It belongs to one goroutine (one Check).
-type Doc struct {
-	Plan    *DocView
-	Src     *plan.Source
-	base    *Env
-	targets map[Scope][]Target
-	lists   map[string][]string
+// Subject identifies what the target is about, for counting findings per
+// unit: a sentence's unit, else the target's own view (the document's
+// view for the document).
+func (t *Target) Subject() any {
+	switch {
+	case t.sentence != nil:
+		return t.sentence.Unit
+	case t.unit != nil:
+		return t.unit
+	case t.row != nil:
+		return t.row
+	case t.theme != nil:
+		return t.theme
+	}
+	return t.base.Plan
 }
 
-// Targets returns the units a rule of scope s is evaluated on, in
-// document order.
+// Doc holds the views of one plan. It belongs to one goroutine (one
+// Check).
+type Doc struct {
+	Plan   *DocView
+	Src    *plan.Source
+	base   *Env
+	themes []Target // from AddThemes
+	lists  map[string][]string
+}
+
+// Targets returns copies of the targets of scope s, in document order
+// (Each without the copies is what checking uses).
 func (d *Doc) Targets(s Scope) []Target {
-	ts, ok := d.targets[s]
-	if !ok {
-		ts = d.build(s)
-		d.targets[s] = ts
+	var out []Target
+	d.Each(s, func(t *Target) bool {
+		out = append(out, *t)
+		return true
+	})
+	return out
+}
+
+// Each calls fn with every target of scope s, in document order, until
+// fn returns false. The target is only valid during the call.
+func (d *Doc) Each(s Scope, fn func(*Target) bool) {
+	dv := d.Plan
+	t := Target{base: d.base, scope: s}
+	unit := func(v *UnitView) bool {
+		t.unit, t.Span, t.Text, t.Section = v, v.span, unlabelled(v.U), v.Path
+		return fn(&t)
 	}
-	return ts
+	units := func(vs []*UnitView) {
+		for _, v := range vs {
+			if !unit(v) {
+				return
+			}
+		}
+	}
+	switch s {
+	case ScopeDocument:
+		t.Span, t.Text = documentSpan(dv.P), dv.Title
+		fn(&t)
+	case ScopeSection:
+		units(dv.Headings)
+	case ScopeItem:
+		units(dv.Items)
+	case ScopeParagraph:
+		units(dv.Paragraphs)
+	case ScopeText:
+		units(dv.Units)
+	case ScopeNumbered:
+		for _, v := range dv.Units {
+			if k := plan.Kind(v.Kind); (k == plan.KindHeading || k == plan.KindItem) && !unit(v) {
+				return
+			}
+		}
+	case ScopeTask:
+		for _, v := range dv.Items {
+			if !unit(v) {
+				return
+			}
+		}
+		for _, r := range dv.Rows {
+			t.unit, t.Span, t.Text, t.Section = r.task, r.span, unlabelled(r.U), r.U.Path
+			if !fn(&t) {
+				return
+			}
+		}
+	case ScopeTableRow:
+		for _, r := range dv.Rows {
+			t.row, t.Span, t.Text, t.Section = r, r.span, unlabelled(r.U), r.U.Path
+			if !fn(&t) {
+				return
+			}
+		}
+	case ScopeSentence:
+		for _, v := range dv.Units {
+			for _, sv := range v.Sentences {
+				t.sentence, t.Span, t.Text, t.Section = sv, sv.Span, sv.Text, v.Path
+				if sv.Span.Start.Offset == v.U.Start.Offset {
+					t.Text = strings.TrimPrefix(sv.Text, v.U.Label)
+				}
+				if !fn(&t) {
+					return
+				}
+			}
+		}
+	case ScopeTheme:
+		for i := range d.themes {
+			if !fn(&d.themes[i]) {
+				return
+			}
+		}
+	}
 }
 
 // NewDoc builds the views of p. lists are the [vocab] lists rules see;
@@ -265,71 +359,7 @@ func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
 		v.Prev, v.Next = b.views[u.Prev], b.views[u.Next]
 	}
 	dv.ItemsCount = len(dv.Items)
-	return &Doc{Plan: dv, Src: p.Source, base: &Env{Plan: dv, Vocab: lists}, targets: map[Scope][]Target{}, lists: lists}
-}
-
-// build makes the targets of scope s.
-func (d *Doc) build(s Scope) []Target {
-	dv := d.Plan
-	unitTarget := func(v *UnitView) Target {
-		return Target{base: d.base, scope: s, unit: v, Span: DefaultSpan(v.U), Text: unlabelled(v.U), Section: v.Path}
-	}
-	var out []Target
-	switch s {
-	case ScopeDocument:
-		out = []Target{{base: d.base, scope: s, Span: documentSpan(dv.P), Text: dv.Title}}
-	case ScopeSection:
-		out = make([]Target, 0, len(dv.Headings))
-		for _, v := range dv.Headings {
-			out = append(out, unitTarget(v))
-		}
-	case ScopeItem:
-		out = make([]Target, 0, len(dv.Items))
-		for _, v := range dv.Items {
-			out = append(out, unitTarget(v))
-		}
-	case ScopeParagraph:
-		out = make([]Target, 0, len(dv.Paragraphs))
-		for _, v := range dv.Paragraphs {
-			out = append(out, unitTarget(v))
-		}
-	case ScopeText:
-		out = make([]Target, 0, len(dv.Units))
-		for _, v := range dv.Units {
-			out = append(out, unitTarget(v))
-		}
-	case ScopeNumbered:
-		out = make([]Target, 0, len(dv.Headings)+len(dv.Items))
-		for _, v := range dv.Units {
-			if k := plan.Kind(v.Kind); k == plan.KindHeading || k == plan.KindItem {
-				out = append(out, unitTarget(v))
-			}
-		}
-	case ScopeTask:
-		out = make([]Target, 0, len(dv.Items)+len(dv.Rows))
-		for _, v := range dv.Items {
-			out = append(out, unitTarget(v))
-		}
-		for _, r := range dv.Rows {
-			out = append(out, Target{base: d.base, scope: s, unit: rowTask(r), Span: DefaultSpan(r.U), Text: unlabelled(r.U), Section: r.U.Path})
-		}
-	case ScopeTableRow:
-		out = make([]Target, 0, len(dv.Rows))
-		for _, r := range dv.Rows {
-			out = append(out, Target{base: d.base, scope: s, row: r, Span: DefaultSpan(r.U), Text: unlabelled(r.U), Section: r.U.Path})
-		}
-	case ScopeSentence:
-		for _, v := range dv.Units {
-			for _, sv := range v.Sentences {
-				text := sv.Text
-				if sv.Span.Start.Offset == v.U.Start.Offset {
-					text = strings.TrimPrefix(text, v.U.Label)
-				}
-				out = append(out, Target{base: d.base, scope: s, sentence: sv, Span: sv.Span, Text: text, Section: v.Path})
-			}
-		}
-	}
-	return out
+	return &Doc{Plan: dv, Src: p.Source, base: &Env{Plan: dv, Vocab: lists}, lists: lists}
 }
 
 func boolInt(b bool) int {
@@ -411,6 +441,7 @@ func (b *docBuilder) unit(u *plan.Unit, parent *UnitView) *UnitView {
 	if u.Kind != plan.KindHeading && u.Source() != nil {
 		v.Sentences = sentences(u, v)
 	}
+	v.span = DefaultSpan(u)
 	return v
 }
 
@@ -434,6 +465,7 @@ func (b *docBuilder) table(u *plan.Unit) {
 				r.Cells[cell.Column] = cell.Text
 			}
 		}
+		r.span, r.task = DefaultSpan(c), rowTask(r)
 		t.Rows = append(t.Rows, r)
 		b.doc.Rows = append(b.doc.Rows, r)
 	}
