@@ -16,6 +16,7 @@ import (
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/optimizer"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/plancheck/plancheck/plan"
@@ -29,6 +30,7 @@ type compiler struct {
 	// built once and copied for each expression: applying the options
 	// anew for every expression was a third of the load time.
 	base    *conf.Config
+	caches  *caches
 	fnNames map[string]bool
 	// done holds the programs compiled so far, by scope, mode and
 	// source: the same template part ({{ match.text }}) recurs in many
@@ -56,7 +58,7 @@ func newCompiler(lists map[string][]string) *compiler {
 	cs := newCaches()
 	cs.register(lists)
 	fns := newFunctions(cs)
-	c := &compiler{lists: lists, fnNames: map[string]bool{}, done: map[compileKey]compileResult{}}
+	c := &compiler{lists: lists, caches: cs, fnNames: map[string]bool{}, done: map[compileKey]compileResult{}}
 	opts := []expr.Option{expr.Env(Env{}), expr.MaxNodes(maxNodes)}
 	for _, name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))
@@ -313,6 +315,9 @@ func (c *compiler) compileRule(r *Rule) ErrorList {
 			report("check", r.Check, []exprError{{from: -1, msg: why}})
 		}
 		r.prog.check, r.prog.list = prog, kind == resultMatches
+		if r.prog.list {
+			r.prog.gate = c.gateOf(r.Check, r.Scope)
+		}
 	}
 	var tes []exprError
 	r.prog.message, tes = c.compileTemplate(r.Message, r.Scope)
@@ -358,4 +363,85 @@ func lineCol(src string, from int) (int, int, string) {
 		from--
 	}
 	return line, col, strings.TrimRight(lines[line-1], "\r")
+}
+
+// gateOf returns a cheap test on the text of a target that is false only
+// when the check cannot find anything there, or nil. It knows two forms,
+// alone or filtered (filter(…, pred)), on the scope's own variable:
+// find(x, "regexp") finds nothing in a text without one of the regexp's
+// required runes, find_any(x, vocab.list) or find_any(x, keys(vocab.list))
+// nothing in a text without one of the words. Most sentences have neither,
+// and skip the VM.
+func (c *compiler) gateOf(src string, s Scope) func(string) bool {
+	// With the configuration, so that find and keys are the rule
+	// functions, not expr's built-ins of the same names.
+	tree, err := parser.ParseWithConfig(src, c.base)
+	if err != nil {
+		return nil
+	}
+	n := tree.Node
+	if b, ok := n.(*ast.BuiltinNode); ok && b.Name == "filter" && len(b.Arguments) == 2 {
+		n = b.Arguments[0]
+	}
+	call, ok := n.(*ast.CallNode)
+	if !ok || len(call.Arguments) != 2 {
+		return nil
+	}
+	callee, ok1 := call.Callee.(*ast.IdentifierNode)
+	subject, ok2 := call.Arguments[0].(*ast.IdentifierNode)
+	if !ok1 || !ok2 || len(scopeNames[s]) == 0 || subject.Value != scopeNames[s][0] {
+		return nil
+	}
+	switch callee.Value {
+	case "find":
+		p, ok := call.Arguments[1].(*ast.StringNode)
+		if !ok {
+			return nil
+		}
+		re, err := c.caches.regexp(p.Value)
+		if err != nil {
+			return nil
+		}
+		if required := &planOf(re).required; !required.empty() {
+			return func(text string) bool { return required.index(text) >= 0 }
+		}
+	case "find_any":
+		list, ok := c.vocabList(call.Arguments[1])
+		if ok {
+			return c.caches.words(list).contains
+		}
+	}
+	return nil
+}
+
+// vocabList resolves vocab.name and keys(vocab.name).
+func (c *compiler) vocabList(n ast.Node) ([]string, bool) {
+	keys := false
+	if call, ok := n.(*ast.CallNode); ok {
+		id, ok := call.Callee.(*ast.IdentifierNode)
+		if !ok || id.Value != "keys" || len(call.Arguments) != 1 {
+			return nil, false
+		}
+		keys, n = true, call.Arguments[0]
+	}
+	m, ok := n.(*ast.MemberNode)
+	if !ok {
+		return nil, false
+	}
+	id, ok1 := m.Node.(*ast.IdentifierNode)
+	name, ok2 := m.Property.(*ast.StringNode)
+	if !ok1 || !ok2 || id.Value != "vocab" {
+		return nil, false
+	}
+	list, ok := c.lists[name.Value]
+	if !ok {
+		return nil, false
+	}
+	if keys {
+		if k := c.caches.lookup(list); k != nil {
+			return k.keys, true
+		}
+		return entryKeys(list), true
+	}
+	return list, true
 }

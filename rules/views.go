@@ -224,6 +224,27 @@ func (t *Target) fill(env *Env) {
 	}
 }
 
+// text is the text functions such as find see of the target's view: a
+// sentence's, a unit's or a row's.
+func (t *Target) text(run *Run) (string, bool) {
+	var x any
+	switch {
+	case t.sentence != nil:
+		x = t.sentence
+	case t.unit != nil:
+		x = t.unit
+	case t.row != nil:
+		x = t.row
+	default:
+		return "", false
+	}
+	src, s, e, err := region(run, x)
+	if err != nil {
+		return "", false
+	}
+	return src.Text[s:e], true
+}
+
 // Subject identifies what the target is about, for counting findings per
 // unit: a sentence's unit, else the target's own view (the document's
 // view for the document).
