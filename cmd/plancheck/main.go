@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -24,7 +25,22 @@ const (
 var version = "dev"
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// tuneGC lets the heap grow to five times what is live (GOGC=400) under a
+// soft limit of 384 MiB, unless GOGC or GOMEMLIMIT say otherwise. Checking
+// allocates much short-lived data: on a folder of plans the collector took
+// a fifth of the CPU at the default, with a heap of a few MB; on one huge
+// plan the limit keeps the peak where the default would have put it.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(384 << 20)
+	}
 }
 
 // run executes the command line and maps errors to exit codes; tests call
