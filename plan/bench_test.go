@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"testing"
 	"unicode/utf8"
@@ -80,6 +81,32 @@ func BenchmarkParseLarge(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		src, err := NewSource("bench", data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ParseWith(src, v, x)
+	}
+}
+
+// BenchmarkReadLarge reads a file of the corpus files written out 100
+// times one after the other (12 MB, as `cat` makes it), then decodes and
+// parses it, as a run does before its rules.
+func BenchmarkReadLarge(b *testing.B) {
+	files, total := benchCorpus(b)
+	name := filepath.Join(b.TempDir(), "large.txt")
+	if err := os.WriteFile(name, bytes.Repeat(bytes.Join(files, nil), 100), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	v := testVocab(b)
+	x := NewExtractor(v)
+	b.SetBytes(int64(100 * total))
+	b.ReportAllocs()
+	for b.Loop() {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		src, err := NewSource(name, data)
 		if err != nil {
 			b.Fatal(err)
 		}

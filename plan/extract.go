@@ -42,8 +42,8 @@ type Extractor struct {
 	leads      []string
 	assists    []string
 
-	// Deadlines; anchorRunes are the first runes of dateForms' anchors.
-	anchorRunes       runeSet
+	// Deadlines; anchorWords are dateForms' anchors.
+	anchorWords       *runeTrie
 	deferredAuthority *runeTrie
 	deferredTerms     *runeTrie
 
@@ -104,13 +104,15 @@ func NewExtractor(v *Vocab) *Extractor {
 		return some
 	}
 	dateMarks := []rune(deadlineMarks)
+	var anchors []string
 	for _, f := range dateForms {
 		for _, a := range f.re.anchors {
 			r, _ := utf8.DecodeRuneInString(a)
 			dateMarks = append(dateMarks, r)
-			x.anchorRunes.add(r)
+			anchors = append(anchors, a)
 		}
 	}
+	x.anchorWords = newRuneTrie(anchors)
 	x.ownerWords = newWordScanner([]rune(ownerMarks), only(wordsLabel))
 	x.deadlineWords = newWordScanner(dateMarks, only(wordsDeferred, wordsLead, wordsVagueTime))
 	x.targetWords = newWordScanner([]rune(targetMarks), only(wordsReference))
@@ -132,21 +134,59 @@ type Facts struct {
 // All returns what Owners, Deadlines, Targets, Vague and Terms return for
 // [start, end) of src, reading the text once instead of five times.
 func (x *Extractor) All(src *Source, start, end int, year int) Facts {
-	var f Facts
+	return x.facts(src, start, end, year, factAll)
+}
+
+// The kinds of facts, for facts to choose from.
+const (
+	factOwners = 1 << iota
+	factDeadlines
+	factTargets
+	factVague
+	factTerms
+	factAll = factOwners | factDeadlines | factTargets | factVague | factTerms
+)
+
+// facts is All for the kinds of facts in want; the others are left nil.
+func (x *Extractor) facts(src *Source, start, end int, year int, want int) Facts {
 	found := newScanned()
 	defer found.release()
-	for _, seg := range paragraphSpans(src.Text, start, end) {
+	f := found.room()
+	for _, seg := range found.paragraphs(src.Text, start, end) {
 		x.allWords.scan(src.Text, seg[0], seg[1], found)
-		f.Owners = x.ownersIn(src, seg[0], seg[1], found, f.Owners)
-		f.Deadlines = x.deadlinesIn(src, seg[0], seg[1], year, found, f.Deadlines)
-		f.Targets = x.targetsIn(src, seg[0], seg[1], found, f.Targets)
-		f.Vague = x.vagueIn(src, found, f.Vague)
-		f.Terms = x.termsIn(src, seg[0], seg[1], found, f.Terms)
+		if want&factOwners != 0 {
+			f.Owners = x.ownersIn(src, seg[0], seg[1], found, f.Owners)
+		}
+		if want&factDeadlines != 0 {
+			f.Deadlines = x.deadlinesIn(src, seg[0], seg[1], year, found, f.Deadlines)
+		}
+		if want&factTargets != 0 {
+			f.Targets = x.targetsIn(src, seg[0], seg[1], found, f.Targets)
+		}
+		if want&factVague != 0 {
+			f.Vague = x.vagueIn(src, found, f.Vague)
+		}
+		if want&factTerms != 0 {
+			f.Terms = x.termsIn(src, seg[0], seg[1], found, f.Terms)
+		}
 	}
-	f.Owners = pickLongest(f.Owners)
-	f.Deadlines = pickLongest(f.Deadlines)
-	f.Targets = pickLongest(f.Targets)
-	return f
+	found.cands = f
+	return Facts{
+		Owners:    pickLongest(f.Owners),
+		Deadlines: pickLongest(f.Deadlines),
+		Targets:   pickLongest(f.Targets),
+		Vague:     exactCopy(f.Vague),
+		Terms:     exactCopy(f.Terms),
+	}
+}
+
+// exactCopy returns s in a slice of its own length, nil when empty: the
+// candidates of a range are collected in room that is used again.
+func exactCopy[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
 }
 
 // reSpace is the padding real plans put between a number and its unit:
@@ -186,6 +226,11 @@ func multiRune(ws []string) []string {
 // the next. A line ends at LF, CR LF or a lone CR, as in Source. A range
 // that cuts a character is shrunk to the whole characters inside it.
 func paragraphSpans(text string, start, end int) [][2]int {
+	return appendParagraphSpans(nil, text, start, end)
+}
+
+// appendParagraphSpans is paragraphSpans appending to spans.
+func appendParagraphSpans(spans [][2]int, text string, start, end int) [][2]int {
 	start, end = max(start, 0), min(end, len(text))
 	for start < end && !utf8.RuneStart(text[start]) {
 		start++
@@ -194,9 +239,8 @@ func paragraphSpans(text string, start, end int) [][2]int {
 		end--
 	}
 	if start >= end {
-		return nil
+		return spans
 	}
-	var spans [][2]int
 	segStart := start
 	cr := strings.IndexByte(text[start:end], '\r') // the next CR, searched for again once passed
 	if cr >= 0 {
@@ -242,7 +286,7 @@ func paragraphSpans(text string, start, end int) [][2]int {
 // blank reports whether s is nothing but white space.
 func blank(s string) bool {
 	for _, r := range s {
-		if !unicode.IsSpace(r) {
+		if !isWhiteSpace(r) {
 			return false
 		}
 	}
@@ -259,11 +303,10 @@ func isClauseSep(r rune) bool {
 	return false
 }
 
-// titleSpans returns the ranges of 《…》 titles (outermost) given the
-// marks found in a paragraph (which must include 《 and 》): years and
-// percentages inside a title are part of a name.
-func titleSpans(marks []mark) [][2]int {
-	var spans [][2]int
+// titleSpans appends to spans the ranges of 《…》 titles (outermost)
+// given the marks found in a paragraph (which must include 《 and 》):
+// years and percentages inside a title are part of a name.
+func titleSpans(spans [][2]int, marks []mark) [][2]int {
 	depth, open := 0, 0
 	for _, m := range marks {
 		switch m.r {
@@ -298,8 +341,15 @@ type offsetter interface{ Offsets() (int, int) }
 
 // pickLongest drops overlapping candidates, keeping the longest of each
 // cluster of overlaps (the earliest on ties), and returns the survivors
-// sorted by offset. It sorts keys, not the candidates, which are large.
+// sorted by offset in a slice of their own (nil when there are none):
+// cands is room the caller uses again. It sorts keys, not the candidates,
+// which are large.
 func pickLongest[T offsetter](cands []T) []T {
+	if disjointInOrder(cands) {
+		// Nothing to drop or reorder, as is usual: the extractors find
+		// candidates in text order and rarely two at one place.
+		return exactCopy(cands)
+	}
 	keys := make([]spanKey, len(cands))
 	for i, c := range cands {
 		s, e := c.Offsets()
@@ -326,14 +376,26 @@ func pickLongest[T offsetter](cands []T) []T {
 	slices.SortFunc(kept, func(a, b spanKey) int {
 		return cmp.Or(cmp.Compare(a.s, b.s), cmp.Compare(a.e, b.e), cmp.Compare(a.order, b.order))
 	})
-	if len(kept) == 0 {
-		return cands[:0:0]
-	}
 	out := make([]T, len(kept))
 	for k, key := range kept {
 		out[k] = cands[key.i]
 	}
 	return out
+}
+
+// disjointInOrder reports whether cands are non-empty spans, each
+// starting at or after the end of the one before: pickLongest keeps them
+// all, in this order.
+func disjointInOrder[T offsetter](cands []T) bool {
+	prevEnd := -1
+	for _, c := range cands {
+		s, e := c.Offsets()
+		if s >= e || s < prevEnd {
+			return false
+		}
+		prevEnd = e
+	}
+	return true
 }
 
 // spanKey is a candidate's span, its index among the candidates, and its
@@ -369,15 +431,15 @@ func longestDisjoint(kept, cl []spanKey) []spanKey {
 // trimSpan shrinks [s, e) of text past white space at both ends.
 func trimSpan(text string, s, e int) (int, int) {
 	for s < e {
-		r, n := utf8.DecodeRuneInString(text[s:e])
-		if !unicode.IsSpace(r) {
+		r, n := decodeRune(text[:e], s)
+		if !isWhiteSpace(r) {
 			break
 		}
 		s += n
 	}
 	for e > s {
-		r, n := utf8.DecodeLastRuneInString(text[s:e])
-		if !unicode.IsSpace(r) {
+		r, n := decodeLastRune(text, s, e)
+		if !isWhiteSpace(r) {
 			break
 		}
 		e -= n
@@ -390,7 +452,10 @@ func trimSpan(text string, s, e int) (int, int) {
 // its unit.
 func skipPad(text string, i int) int {
 	for k := 0; k < 2; k++ {
-		r, n := utf8.DecodeRuneInString(text[min(i, len(text)):])
+		if i >= len(text) {
+			break
+		}
+		r, n := decodeRune(text, i)
 		if r != ' ' && r != '\u3000' && r != '\u00a0' {
 			break
 		}
@@ -402,7 +467,7 @@ func skipPad(text string, i int) int {
 // skipPadBack is skipPad backwards from i, never before lo.
 func skipPadBack(text string, lo, i int) int {
 	for k := 0; k < 2 && i > lo; k++ {
-		r, n := utf8.DecodeLastRuneInString(text[lo:i])
+		r, n := decodeLastRune(text, lo, i)
 		if r != ' ' && r != '\u3000' && r != '\u00a0' {
 			break
 		}
@@ -416,7 +481,7 @@ func runeBefore(text string, i int) rune {
 	if i <= 0 {
 		return 0
 	}
-	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	r, _ := decodeLastRune(text, 0, i)
 	return r
 }
 
@@ -425,12 +490,26 @@ func runeAt(text string, i int) rune {
 	if i >= len(text) {
 		return 0
 	}
-	r, _ := utf8.DecodeRuneInString(text[i:])
+	r, _ := decodeRune(text, i)
 	return r
 }
 
 // isDigitRune accepts ASCII and full-width digits.
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
+
+// isWhiteSpace is unicode.IsSpace with its test beyond Latin-1 written
+// out: the general table lookup is slow, and Chinese text asks it of
+// nearly every character.
+func isWhiteSpace(r rune) bool {
+	if r <= 0xFF {
+		return unicode.IsSpace(r)
+	}
+	switch r {
+	case 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200A
+}
 
 // isHan reports a Chinese character; the common ideographs, all Han, are
 // tested first, and nothing below U+2E80 is Han.
@@ -442,14 +521,15 @@ func isHan(r rune) bool {
 // Vocab.VagueQuantifiers in [start, end), leftmost-longest, found by one
 // rune trie built from both lists.
 func (x *Extractor) Vague(src *Source, start, end int) []Match {
-	var out []Match
 	found := newScanned()
 	defer found.release()
-	for _, seg := range paragraphSpans(src.Text, start, end) {
+	out := found.room().Vague
+	for _, seg := range found.paragraphs(src.Text, start, end) {
 		x.vagueWords.scan(src.Text, seg[0], seg[1], found)
 		out = x.vagueIn(src, found, out)
 	}
-	return out
+	found.cands.Vague = out
+	return exactCopy(out)
 }
 
 // vagueIn appends to out the vague words a scan of a paragraph found.

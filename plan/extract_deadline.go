@@ -195,13 +195,14 @@ func (x *Extractor) deferredIn(text string, hi int, found *scanned, add func(s, 
 // those have no From or To. Dates inside 《》 and year ranges filling a
 // bracket (行动计划（2018-2020年）) are names, not deadlines.
 func (x *Extractor) Deadlines(src *Source, start, end int, year int) []Deadline {
-	var out []Deadline
 	found := newScanned()
 	defer found.release()
-	for _, seg := range paragraphSpans(src.Text, start, end) {
+	out := found.room().Deadlines
+	for _, seg := range found.paragraphs(src.Text, start, end) {
 		x.deadlineWords.scan(src.Text, seg[0], seg[1], found)
 		out = x.deadlinesIn(src, seg[0], seg[1], year, found, out)
 	}
+	found.cands.Deadlines = out
 	return pickLongest(out)
 }
 
@@ -212,10 +213,12 @@ func (x *Extractor) deadlinesIn(src *Source, lo, hi, year int, found *scanned, o
 	add := func(s, e int, v dateValue) {
 		out = append(out, Deadline{Match: NewMatch(src, s, e), Kind: v.kind, From: v.from, To: v.to})
 	}
-	titles := titleSpans(found.marks)
-	anchors := found.anchors[:0] // the marks that may start an anchor
+	titles := found.titles()
+	// The marks where an anchor stands: the 全 of 全面 is none, and each
+	// form would test it for its own anchors.
+	anchors := found.anchors[:0]
 	for _, m := range found.marks {
-		if x.anchorRunes.has(m.r) {
+		if x.anchorWords.first.has(m.r) && x.anchorWords.longestAt(text[:hi], m.at) > 0 {
 			anchors = append(anchors, m)
 		}
 	}

@@ -45,13 +45,14 @@ var etcTail = regexp.MustCompile(`^等(?:[有相]关)?(?:部门|单位|机构)?(
 //
 // There is one Owner per name; its Match is the name alone, without 等… .
 func (x *Extractor) Owners(src *Source, start, end int) []Owner {
-	var out []Owner
 	found := newScanned()
 	defer found.release()
-	for _, seg := range paragraphSpans(src.Text, start, end) {
+	out := found.room().Owners
+	for _, seg := range found.paragraphs(src.Text, start, end) {
 		x.ownerWords.scan(src.Text, seg[0], seg[1], found)
 		out = x.ownersIn(src, seg[0], seg[1], found, out)
 	}
+	found.cands.Owners = out
 	return pickLongest(out)
 }
 
@@ -101,7 +102,7 @@ func (x *Extractor) labelOwners(src *Source, hi int, labels []ownerLabel, out []
 		i := l.names
 	scan:
 		for i < regionEnd {
-			r, n := utf8.DecodeRuneInString(text[i:])
+			r, n := decodeRune(text, i)
 			switch {
 			case r == '（' || r == '(':
 				depth++
@@ -135,6 +136,9 @@ type ownerLabel struct{ start, end, names int }
 
 // labelsIn finds the owner labels of text[lo:hi] that a colon follows.
 func (x *Extractor) labelsIn(text string, lo, hi int) []ownerLabel {
+	if !strings.Contains(text[lo:hi], ":") && !strings.Contains(text[lo:hi], "：") {
+		return nil // most brackets hold no colon, so no label
+	}
 	var words [][2]int
 	x.labels.each(text, lo, hi, func(s, e int) { words = append(words, [2]int{s, e}) })
 	return x.withColon(text, hi, words)
@@ -176,7 +180,7 @@ func (x *Extractor) tokens(text string, lo, hi int, seps string) [][2]int {
 				continue
 			}
 		}
-		r, n := utf8.DecodeRuneInString(text[i:])
+		r, n := decodeRune(text, i)
 		switch {
 		case r == '（' || r == '(':
 			depth++
@@ -277,19 +281,23 @@ func (x *Extractor) annotationOwners(src *Source, hi int, marks []mark, out []Ow
 // closingBracket returns the offset of the bracket closing the one just
 // before text[i], or -1 when it is not closed before hi.
 func closingBracket(text string, i, hi int) int {
+	// A byte scan: ( and ) are ASCII, and （ and ） begin with 0xEF,
+	// which is never inside another character.
 	depth := 0
-	for j := i; j < hi; {
-		r, n := utf8.DecodeRuneInString(text[j:])
-		switch r {
-		case '（', '(':
+	for j := i; j < hi; j++ {
+		open, close := text[j] == '(', text[j] == ')'
+		if text[j] == 0xEF {
+			open, close = strings.HasPrefix(text[j:], "（"), strings.HasPrefix(text[j:], "）")
+		}
+		switch {
+		case open:
 			depth++
-		case '）', ')':
+		case close:
 			if depth == 0 {
 				return j
 			}
 			depth--
 		}
-		j += n
 	}
 	return -1
 }
@@ -362,7 +370,7 @@ func (x *Extractor) nameAt(text string, i, hi int) int {
 	}
 	w, count := i, 0
 	for w < hi && count < maxNameRunes {
-		r, n := utf8.DecodeRuneInString(text[w:])
+		r, n := decodeRune(text, w)
 		if !isHan(r) || w > i && x.nameBreaks.longestAt(text[:hi], w) > 0 {
 			break
 		}
@@ -373,7 +381,7 @@ func (x *Extractor) nameAt(text string, i, hi int) int {
 		if x.isOwnerName(text[i:e]) {
 			return e
 		}
-		_, n := utf8.DecodeLastRuneInString(text[i:e])
+		_, n := decodeLastRune(text, i, e)
 		e -= n
 	}
 	return -1

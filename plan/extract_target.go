@@ -185,13 +185,14 @@ func rateEnd(text string, i int) int {
 // value. Years, dates and durations (2012年, 6个月), ordinals (第3), item
 // numbers, document numbers and anything inside 《》 are not targets.
 func (x *Extractor) Targets(src *Source, start, end int) []Target {
-	var out []Target
 	found := newScanned()
 	defer found.release()
-	for _, seg := range paragraphSpans(src.Text, start, end) {
+	out := found.room().Targets
+	for _, seg := range found.paragraphs(src.Text, start, end) {
 		x.targetWords.scan(src.Text, seg[0], seg[1], found)
 		out = x.targetsIn(src, seg[0], seg[1], found, out)
 	}
+	found.cands.Targets = out
 	return pickLongest(out)
 }
 
@@ -199,7 +200,7 @@ func (x *Extractor) Targets(src *Source, start, end int) []Target {
 // text[lo:hi], given what a scan found there.
 func (x *Extractor) targetsIn(src *Source, lo, hi int, found *scanned, out []Target) []Target {
 	text := src.Text
-	titles := titleSpans(found.marks)
+	titles := found.titles()
 	prevEnd := lo
 	// A value never holds a clause separator and starts with a digit, and
 	// when a number starts none, no later digit of that number does.
@@ -209,10 +210,13 @@ func (x *Extractor) targetsIn(src *Source, lo, hi int, found *scanned, out []Tar
 		if i < pos {
 			continue
 		}
-		if isClauseSep(m.r) {
-			cs = i + utf8.RuneLen(m.r)
+		if !isDigitRune(m.r) {
+			if isClauseSep(m.r) {
+				cs = i + utf8.RuneLen(m.r)
+			}
+			continue
 		}
-		if !isDigitRune(m.r) || i != cs && isDigitRune(runeBefore(text, i)) {
+		if i != cs && isDigitRune(runeBefore(text, i)) {
 			continue
 		}
 		v, ok := matchValue(text, i, hi)
@@ -314,7 +318,7 @@ func valueBoundary(p rune) bool {
 func clauseStart(text string, lo, i int) int {
 	depth := 0
 	for j := i; j > lo; {
-		r, n := utf8.DecodeLastRuneInString(text[lo:j])
+		r, n := decodeLastRune(text, lo, j)
 		switch r {
 		case '）', ')', '】', '」', '”', '》':
 			depth++

@@ -39,14 +39,15 @@ const countNumerals = "一二三四五六七八九十两双百千"
 // a bracket right after it, or 即/也就是/： within a few characters
 // (“五个一”系列活动：…). Unquoted slogans are not looked for.
 func (x *Extractor) Terms(src *Source, start, end int) []Term {
-	var out []Term
 	found := newScanned()
 	defer found.release()
-	for _, seg := range paragraphSpans(src.Text, start, end) {
+	out := found.room().Terms
+	for _, seg := range found.paragraphs(src.Text, start, end) {
 		x.termWords.scan(src.Text, seg[0], seg[1], found)
 		out = x.termsIn(src, seg[0], seg[1], found, out)
 	}
-	return out
+	found.cands.Terms = out
+	return exactCopy(out)
 }
 
 // termsIn appends to out the terms of the paragraph text[lo:hi], given the
@@ -66,15 +67,20 @@ func (x *Extractor) termsIn(src *Source, lo, hi int, found *scanned, out []Term)
 		if i < next {
 			continue
 		}
-		n := utf8.RuneLen(r)
-		closing, quote := -1, ""
+		var n, closing int
+		var quote string
 		switch r {
 		case '“':
+			n = len("“")
 			closing, quote = quoteEnd(text, i+n, hi, '“', '”'), quoteDouble
 		case '《':
+			n = len("《")
 			closing, quote = titleEnd(text, i+n, hi), quoteTitle
 		case '"':
+			n = 1
 			closing, quote = asciiQuoteEnd(text, i, hi), quoteASCII
+		default:
+			continue
 		}
 		if closing < 0 {
 			continue
@@ -97,7 +103,7 @@ func (x *Extractor) termsIn(src *Source, lo, hi int, found *scanned, out []Term)
 // before text[i], or -1 when another opening mark or a line break comes first.
 func quoteEnd(text string, i, hi int, open, close rune) int {
 	for j := i; j < hi; {
-		r, n := utf8.DecodeRuneInString(text[j:])
+		r, n := decodeRune(text, j)
 		switch r {
 		case close:
 			if j == i {
@@ -117,7 +123,7 @@ func quoteEnd(text string, i, hi int, open, close rune) int {
 func titleEnd(text string, i, hi int) int {
 	depth := 0
 	for j := i; j < hi; {
-		r, n := utf8.DecodeRuneInString(text[j:])
+		r, n := decodeRune(text, j)
 		switch r {
 		case '《':
 			depth++
@@ -168,17 +174,20 @@ func isCJKContext(r rune) bool {
 
 // isSlogan recognises a numeric slogan by its shape.
 func (x *Extractor) isSlogan(inner string) bool {
+	// Most terms start with neither a digit nor a count numeral: rule
+	// them out before trimming, counting and looking up.
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(inner, unicode.IsSpace))
+	digit := isDigitRune(r)
+	if !digit && !strings.ContainsRune(countNumerals, r) {
+		return false
+	}
 	inner = strings.TrimSpace(inner)
 	n := utf8.RuneCountInString(inner)
-	if n == 0 || n > maxSloganRunes || x.plainTerm[inner] {
+	if n > maxSloganRunes || x.plainTerm[inner] {
 		return false
 	}
-	if r, _ := utf8.DecodeRuneInString(inner); isDigitRune(r) && arabicSlogan.MatchString(inner) {
-		return !strings.ContainsRune(inner, '年')
-	}
-	r, _ := utf8.DecodeRuneInString(inner)
-	if !strings.ContainsRune(countNumerals, r) {
-		return false
+	if digit {
+		return arabicSlogan.MatchString(inner) && !strings.ContainsRune(inner, '年')
 	}
 	// A short term (四风, 两票制, 三个年) or one that counts twice or more
 	// (两学一做, 双下沉两提升) is a slogan; a longer phrase that merely
@@ -204,20 +213,21 @@ func numeralGroups(s string) int {
 // most maxExplainGap Chinese characters (and a comma).
 func explained(text string, i, hi int) bool {
 	text = text[:hi]
-	if r := runeAt(text, i); r == '（' || r == '(' {
-		return true
-	}
 	for k := 0; k <= maxExplainGap && i < hi; k++ {
 		// “1126”工作思路（即…）: a short head noun may stand between the
 		// term and its explanation.
-		if hasAnyPrefix(text[i:], "即", "也就是", "：", ":", "（", "(") {
+		r, n := decodeRune(text, i)
+		switch r {
+		case '即', '：', ':', '（', '(':
 			return true
-		}
-		r, n := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case r == '，' || r == ',':
+		case '也':
+			if strings.HasPrefix(text[i:], "也就是") {
+				return true
+			}
+		case '，', ',':
 			return hasAnyPrefix(text[i+n:], "即", "也就是")
-		case !isHan(r):
+		}
+		if !isHan(r) {
 			return false
 		}
 		i += n

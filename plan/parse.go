@@ -3,10 +3,12 @@ package plan
 import (
 	"cmp"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -23,44 +25,133 @@ const (
 	StyleCnShi       = "一是"
 )
 
-const cnDigits = `[一二三四五六七八九十百零〇○两]`
-
-// labelPatterns recognise a numbering label at the start of a line (after
-// indentation). Order matters: longer, more specific forms first.
-var labelPatterns = []struct {
+// labelStyles recognise a numbering label at the start of a line (after
+// indentation). Order matters: longer, more specific forms first. Each
+// reads its form by hand, as the regexp of labelSpecs in spec_test.go
+// would (a regexp per style and line was most of the parser's time): a
+// numeral, padding and the punctuation around it are disjoint classes, so
+// a match takes each run whole and no backtracking can find another.
+// match returns the numeral's range and the label's end.
+var labelStyles = []struct {
 	style string
-	re    *regexp.Regexp
+	match func(text string) (num [2]int, end int, ok bool)
 }{
-	{StyleCnParen, regexp.MustCompile(`^[（(]\s*(` + cnDigits + `+)\s*[）)]`)},
-	{StyleArabicParen, regexp.MustCompile(`^[（(]\s*([0-9０-９]{1,3})\s*[）)]`)},
-	{StyleCnComma, regexp.MustCompile(`^(` + cnDigits + `+)\s*[、，,]`)},
-	{StyleCnShi, regexp.MustCompile(`^(` + cnDigits + `{1,3})是`)},
-	{StyleArabicComma, regexp.MustCompile(`^([0-9０-９]{1,3})\s*、`)},
-	{StyleArabicDot, regexp.MustCompile(`^([0-9０-９]{1,3})\s*[.．]`)},
-	{StyleArabicHalf, regexp.MustCompile(`^([0-9０-９]{1,3})[)）]`)},
-	{StyleCircled, regexp.MustCompile(`^([①-⑳])`)},
+	{StyleCnParen, func(t string) ([2]int, int, bool) { return parenLabel(t, isLabelCN, 0) }},
+	{StyleArabicParen, func(t string) ([2]int, int, bool) { return parenLabel(t, isDigitRune, 3) }},
+	{StyleCnComma, func(t string) ([2]int, int, bool) { return closedLabel(t, isLabelCN, 0, true, "、，,") }},
+	{StyleCnShi, func(t string) ([2]int, int, bool) { return closedLabel(t, isLabelCN, 3, false, "是") }},
+	{StyleArabicComma, func(t string) ([2]int, int, bool) { return closedLabel(t, isDigitRune, 3, true, "、") }},
+	{StyleArabicDot, func(t string) ([2]int, int, bool) { return closedLabel(t, isDigitRune, 3, true, ".．") }},
+	{StyleArabicHalf, func(t string) ([2]int, int, bool) { return closedLabel(t, isDigitRune, 3, false, ")）") }},
+	{StyleCircled, circledLabel},
+}
+
+// isLabelCN reports the Chinese numerals of labels: 一二三四五六七八九十百零〇○两.
+func isLabelCN(r rune) bool {
+	switch r {
+	case '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '零', '〇', '○', '两':
+		return true
+	}
+	return false
+}
+
+// skipRegexpSpace skips what \s matches in a Go regexp: ASCII space, tab,
+// LF, FF and CR.
+func skipRegexpSpace(t string, i int) int {
+	for i < len(t) && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\f' || t[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// numeralRun returns the end of the run of numerals (is) at t[i] and its
+// length in characters.
+func numeralRun(t string, i int, is func(rune) bool) (end, count int) {
+	for i < len(t) {
+		r, n := utf8.DecodeRuneInString(t[i:])
+		if !is(r) {
+			break
+		}
+		i += n
+		count++
+	}
+	return i, count
+}
+
+// parenLabel reads [（(] \s* numerals \s* [）)] at the start of t: at most
+// most numerals, unbounded when most is 0.
+func parenLabel(t string, is func(rune) bool, most int) ([2]int, int, bool) {
+	r, n := utf8.DecodeRuneInString(t)
+	if r != '（' && r != '(' {
+		return [2]int{}, 0, false
+	}
+	ns := skipRegexpSpace(t, n)
+	ne, count := numeralRun(t, ns, is)
+	if count == 0 || most > 0 && count > most {
+		return [2]int{}, 0, false
+	}
+	i := skipRegexpSpace(t, ne)
+	r, n = utf8.DecodeRuneInString(t[i:])
+	if r != '）' && r != ')' {
+		return [2]int{}, 0, false
+	}
+	return [2]int{ns, ne}, i + n, true
+}
+
+// closedLabel reads numerals, \s* when space is set, and one of the runes
+// of closers at the start of t: at most most numerals, unbounded when most
+// is 0.
+func closedLabel(t string, is func(rune) bool, most int, space bool, closers string) ([2]int, int, bool) {
+	ne, count := numeralRun(t, 0, is)
+	if count == 0 || most > 0 && count > most {
+		return [2]int{}, 0, false
+	}
+	i := ne
+	if space {
+		i = skipRegexpSpace(t, i)
+	}
+	r, n := utf8.DecodeRuneInString(t[i:])
+	if n == 0 || !strings.ContainsRune(closers, r) {
+		return [2]int{}, 0, false
+	}
+	return [2]int{0, ne}, i + n, true
+}
+
+// circledLabel reads a circled number ①–⑳ at the start of t.
+func circledLabel(t string) ([2]int, int, bool) {
+	r, n := utf8.DecodeRuneInString(t)
+	if r < '①' || r > '⑳' {
+		return [2]int{}, 0, false
+	}
+	return [2]int{0, n}, n, true
+}
+
+// dateAfter reports whether t starts with a day or month (9月, 15 日) or a
+// year (2018年), which a dot label may be followed by.
+func dateAfter(t string) bool {
+	end, count := numeralRun(t, 0, isDigitRune)
+	r, _ := utf8.DecodeRuneInString(t[skipRegexpSpace(t, end):])
+	return (count == 1 || count == 2) && (r == '月' || r == '日') || count == 4 && r == '年'
 }
 
 var (
-	// A dot label must not be a decimal number or a date (2.5, 2018.3),
-	// but may be followed by a date (2.9月底前完成…).
-	digitAfter = regexp.MustCompile(`^[0-9０-９]`)
-	dateAfter  = regexp.MustCompile(`^[0-9０-９]{1,2}\s*[月日]|^[0-9０-９]{4}\s*年`)
 	titleGenre = regexp.MustCompile(`(工作要点|要点|工作计划|计划|实施方案|工作方案|方案|意见|通知|规划|办法|纲要|安排)\s*$`)
 	draftRe    = regexp.MustCompile(`[（(]?\s*(征求意见稿|讨论稿|送审稿|修改稿|草案|代拟稿)\s*[）)]?`)
 	dateRe     = regexp.MustCompile(`[0-9０-９〇○零一二三四五六七八九]{4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,3}\s*月(\s*[0-9０-９一二三四五六七八九十]{1,3}\s*日)?`)
 	yearRe     = regexp.MustCompile(`([12][0-9]{3})\s*年`)
 	scopeRe    = regexp.MustCompile(`全(市|省|县|区|国|州|镇|系统)`)
 	docNumRe   = regexp.MustCompile(`〔[0-9]{4}〕[0-9]+号|\[[0-9]{4}\][0-9]+号`)
-	annexRe    = regexp.MustCompile(`^附件\s*[0-9一二三四五六七八九十]*\s*[：:]?`)
 	issuerRe   = regexp.MustCompile(`^[\p{Han}（）()]{2,30}(局|委|委员会|厅|部|政府|办公室|办公厅|院|中心|办)$`)
 	publicRe   = regexp.MustCompile(`^[（(]此件.{0,8}[）)]$|^[（(]信息公开形式`)
 	salutation = regexp.MustCompile(`[：:]$`)
 )
 
+// isAnnex reports a line that starts an annex (附件, 附件2：).
+func isAnnex(t string) bool { return strings.HasPrefix(t, "附件") }
+
 // isSpace reports the padding real texts use: ASCII space and tab, U+3000, NBSP.
 func isSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' || unicode.IsSpace(r)
+	return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' || isWhiteSpace(r)
 }
 
 // line is one input line with its content trimmed of padding.
@@ -97,26 +188,27 @@ type label struct {
 }
 
 func findLabel(text string) (label, bool) {
-	for _, p := range labelPatterns {
-		m := p.re.FindStringSubmatchIndex(text)
-		if m == nil {
+	for _, p := range labelStyles {
+		numeral, end, ok := p.match(text)
+		if !ok {
 			continue
 		}
-		lt := text[:m[1]]
-		if p.style == StyleArabicDot && digitAfter.MatchString(text[m[1]:]) && !dateAfter.MatchString(text[m[1]:]) {
+		lt, rest := text[:end], text[end:]
+		// A dot label must not be a decimal number or a date (2.5,
+		// 2018.3), but may be followed by a date (2.9月底前完成…).
+		if p.style == StyleArabicDot && isDigitRune(runeAt(rest, 0)) && !dateAfter(rest) {
 			continue
 		}
-		num := parseNumber(text[m[2]:m[3]])
+		num := parseNumber(text[numeral[0]:numeral[1]])
 		if num <= 0 {
 			continue
 		}
 		// The rest of the line must say something: a bare "2、" inside
 		// a table cell or a stray digit is not a label.
-		rest := strings.TrimLeftFunc(text[m[1]:], isSpace)
-		if p.style == StyleCnShi && rest == "" {
+		if p.style == StyleCnShi && strings.TrimLeftFunc(rest, isSpace) == "" {
 			continue
 		}
-		return label{style: p.style, form: labelForm(p.style, lt), text: lt, number: num, end: m[1]}, true
+		return label{style: p.style, form: labelForm(p.style, lt), text: lt, number: num, end: end}, true
 	}
 	return label{}, false
 }
@@ -162,17 +254,17 @@ func parseNumber(s string) int {
 	if r, _ := utf8.DecodeRuneInString(s); r >= '①' && r <= '⑳' {
 		return int(r-'①') + 1
 	}
-	var ascii strings.Builder
+	ascii := make([]byte, 0, 8) // on the stack unless the number is long
 	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
-			ascii.WriteRune(r)
+			ascii = append(ascii, byte(r))
 		case r >= '０' && r <= '９':
-			ascii.WriteRune(r - '０' + '0')
+			ascii = append(ascii, byte(r-'０'+'0'))
 		}
 	}
-	if ascii.Len() > 0 {
-		n, err := strconv.Atoi(ascii.String())
+	if len(ascii) > 0 {
+		n, err := strconv.Atoi(string(ascii))
 		if err != nil {
 			return 0
 		}
@@ -233,8 +325,17 @@ func Parse(src *Source, v *Vocab) *Plan {
 // ParseWith is Parse with an Extractor built once and shared across
 // documents (building one compiles the vocabulary's patterns).
 func ParseWith(src *Source, v *Vocab, x *Extractor) *Plan {
+	workers := 1
+	if len(src.Text) >= parallelBytes {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return parseWith(src, v, x, workers)
+}
+
+// parseWith is ParseWith extracting facts on workers goroutines.
+func parseWith(src *Source, v *Vocab, x *Extractor, workers int) *Plan {
 	p := &parser{src: src, v: v, x: x, lines: splitLines(src)}
-	return p.parse()
+	return p.parse(workers)
 }
 
 type parser struct {
@@ -246,7 +347,7 @@ type parser struct {
 	junk  *regexp.Regexp
 }
 
-func (p *parser) parse() *Plan {
+func (p *parser) parse(workers int) *Plan {
 	p.plan = &Plan{Source: p.src, File: p.src.Name, Encoding: p.src.Encoding}
 	p.junk = p.x.junk
 	bodyStart := p.firstLabel()
@@ -292,8 +393,9 @@ func (p *parser) parse() *Plan {
 	p.plan.Units = units
 	p.titleBlock()
 	p.classify()
-	p.link()
-	p.extract()
+	// Section paths and numbering neighbours need no facts: they are
+	// linked while the facts are extracted.
+	p.extract(workers, p.link)
 	p.documentFacts()
 	return p.plan
 }
@@ -301,42 +403,58 @@ func (p *parser) parse() *Plan {
 // documentFacts records what only the whole document tells: each
 // numbering style's usual form, and the first use of every quoted term.
 func (p *parser) documentFacts() {
-	counts := map[string]map[string]int{}
-	var order []string
-	explained := map[string]bool{}
+	// A style has a few forms (its punctuation variants): a list in the
+	// order first seen serves, ties going to the first.
+	type formCount struct {
+		style, form string
+		n           int
+	}
+	var forms []formCount
+	// Each term is looked up once: uses lists, in document order, every
+	// term with the index of its entry in terms.
+	type termFacts struct{ explained, seen bool }
+	index := map[string]int{}
+	var terms []termFacts
+	type use struct {
+		t *Term
+		k int
+	}
+	var uses []use
 	p.plan.Walk(func(u *Unit) bool {
 		if u.Style != "" {
-			if counts[u.Style] == nil {
-				counts[u.Style] = map[string]int{}
+			k := slices.IndexFunc(forms, func(f formCount) bool { return f.style == u.Style && f.form == u.Form })
+			if k < 0 {
+				k = len(forms)
+				forms = append(forms, formCount{style: u.Style, form: u.Form})
 			}
-			if counts[u.Style][u.Form] == 0 {
-				order = append(order, u.Style+"\x00"+u.Form)
-			}
-			counts[u.Style][u.Form]++
+			forms[k].n++
 		}
-		for _, t := range u.Terms {
-			explained[t.Inner] = explained[t.Inner] || t.Explained
+		for i := range u.Terms {
+			t := &u.Terms[i]
+			k, ok := index[t.Inner]
+			if !ok {
+				k = len(terms)
+				index[t.Inner] = k
+				terms = append(terms, termFacts{})
+			}
+			terms[k].explained = terms[k].explained || t.Explained
+			uses = append(uses, use{t, k})
 		}
 		return true
 	})
 	p.plan.StyleForms = map[string]string{}
-	for _, key := range order {
-		style, form, _ := strings.Cut(key, "\x00")
-		if best, ok := p.plan.StyleForms[style]; !ok || counts[style][form] > counts[style][best] {
-			p.plan.StyleForms[style] = form
+	best := map[string]int{}
+	for _, f := range forms {
+		if n, ok := best[f.style]; !ok || f.n > n {
+			p.plan.StyleForms[f.style], best[f.style] = f.form, f.n
 		}
 	}
-	seen := map[string]bool{}
-	p.plan.Walk(func(u *Unit) bool {
-		for i := range u.Terms {
-			t := &u.Terms[i]
-			t.ExplainedAnywhere = explained[t.Inner]
-			if !seen[t.Inner] {
-				t.First, seen[t.Inner] = true, true
-			}
+	for _, us := range uses {
+		us.t.ExplainedAnywhere = terms[us.k].explained
+		if !terms[us.k].seen {
+			us.t.First, terms[us.k].seen = true, true
 		}
-		return true
-	})
+	}
 }
 
 // wordsRegexp builds one alternation from a word list, longest first.
@@ -424,13 +542,32 @@ func (p *parser) findTitle(bodyStart int) (int, int) {
 	return -1, -1
 }
 
+// maxIssuerRunes is the longest name issuerRe matches: 30 characters
+// and a suffix of 3.
+const maxIssuerRunes = 33
+
+// isIssuer reports whether t, without its padding, names an issuing body
+// (嘉兴市卫生和计划生育委员会).
+func isIssuer(t string) bool {
+	// Most lines are too long to be a name: count before joining.
+	n := 0
+	for _, r := range t {
+		if !isSpace(r) {
+			if n++; n > maxIssuerRunes {
+				return false
+			}
+		}
+	}
+	return issuerRe.MatchString(strings.Join(strings.FieldsFunc(t, isSpace), ""))
+}
+
 func (p *parser) isTitleInfo(t string) bool {
 	if utf8.RuneCountInString(t) > 40 {
 		return false
 	}
 	plain := strings.Trim(t, "（）() ")
 	return draftRe.MatchString(t) || dateRe.MatchString(t) && utf8.RuneCountInString(plain) <= 16 ||
-		issuerRe.MatchString(strings.Join(strings.FieldsFunc(t, isSpace), "")) ||
+		isIssuer(t) ||
 		docNumRe.MatchString(t) || publicRe.MatchString(t) || salutation.MatchString(t) && strings.HasPrefix(t, "各")
 }
 
@@ -441,7 +578,7 @@ func (p *parser) trailerStart(bodyStart int) int {
 		l := p.lines[end-1]
 		switch {
 		case l.blank():
-		case p.junk != nil && p.junk.MatchString(l.text) && utf8.RuneCountInString(l.text) <= 40:
+		case p.junk != nil && utf8.RuneCountInString(l.text) <= 40 && p.junk.MatchString(l.text):
 		case !l.tabLed && p.isClosingLine(l.text):
 		default:
 			return end
@@ -499,19 +636,20 @@ func (p *parser) titleBlock() {
 				if u.Kind != k {
 					continue
 				}
-				if pl.DraftMarker == nil {
-					if loc := draftRe.FindStringIndex(u.Text); loc != nil && k != KindWrapper {
+				// The cheap tests go first: wrappers are long paragraphs.
+				if pl.DraftMarker == nil && k != KindWrapper {
+					if loc := draftRe.FindStringIndex(u.Text); loc != nil {
 						m := NewMatch(p.src, u.bodyStart+loc[0], u.bodyStart+loc[1])
 						pl.DraftMarker = &m
 					}
 				}
-				if pl.Date == nil {
-					if loc := dateRe.FindStringIndex(u.Text); loc != nil && utf8.RuneCountInString(u.Text) <= 40 {
+				if pl.Date == nil && utf8.RuneCountInString(u.Text) <= 40 {
+					if loc := dateRe.FindStringIndex(u.Text); loc != nil {
 						m := NewMatch(p.src, u.bodyStart+loc[0], u.bodyStart+loc[1])
 						pl.Date = &m
 					}
 				}
-				if pl.Issuer == nil && issuerRe.MatchString(strings.Join(strings.FieldsFunc(u.Text, isSpace), "")) {
+				if pl.Issuer == nil && isIssuer(u.Text) {
 					m := NewMatch(p.src, u.bodyStart, u.bodyEnd)
 					pl.Issuer = &m
 				}
@@ -576,7 +714,7 @@ func (p *parser) body(from, to int) []*Unit {
 			continue
 		}
 		lastTable = nil
-		if annexRe.MatchString(l.text) {
+		if isAnnex(l.text) {
 			// An annex starts afresh: its notes and tables are not part
 			// of the last item.
 			stack = stack[:0]
@@ -646,8 +784,6 @@ func (p *parser) numbered(lb label, i, to int) *Unit {
 	return u
 }
 
-var sentenceEnd = regexp.MustCompile(`[。！？!?]`)
-
 // classify decides, for every numbered unit, whether it is a heading or
 // an item, fixes item bodies to include their continuation paragraphs and
 // sets titles. A unit whose text has a sentence end is an item (the lead
@@ -657,28 +793,26 @@ func (p *parser) classify() {
 	var decide func(siblings []*Unit)
 	decide = func(siblings []*Unit) {
 		// What the siblings of each style say, found once: kindOf would
-		// otherwise look at every sibling for every unit.
-		ends := make(map[*Unit]bool, len(siblings))
-		styles := map[string]*styleFacts{}
-		for _, u := range siblings {
+		// otherwise look at every sibling for every unit. A few styles
+		// stand among siblings, so a list serves where a map would cost
+		// more to build.
+		ends := make([]bool, len(siblings))
+		var styles []styleFacts
+		for i, u := range siblings {
 			if u.Style == "" {
 				continue
 			}
-			f := styles[u.Style]
-			if f == nil {
-				f = &styleFacts{}
-				styles[u.Style] = f
-			}
-			ends[u] = p.hasSentenceEnd(u)
-			f.sentenceEnd = f.sentenceEnd || ends[u]
+			f := factsOf(&styles, u.Style)
+			ends[i] = p.hasSentenceEnd(u)
+			f.sentenceEnd = f.sentenceEnd || ends[i]
 			f.numberedChild = f.numberedChild || hasNumberedChild(u)
 		}
-		for _, u := range siblings {
+		for i, u := range siblings {
 			decide(u.Children)
 			if u.Style == "" {
 				continue
 			}
-			u.Kind = kindOf(u, ends[u], styles[u.Style])
+			u.Kind = kindOf(u, ends[i], factsOf(&styles, u.Style))
 		}
 	}
 	decide(p.plan.Units)
@@ -688,29 +822,34 @@ func (p *parser) classify() {
 		}
 		// Continuation paragraphs extend the item's own text.
 		for _, c := range u.Children {
-			if c.Kind != KindParagraph || annexRe.MatchString(c.Text) {
+			if c.Kind != KindParagraph || isAnnex(c.Text) {
 				break
 			}
 			u.bodyEnd = c.bodyEnd
 		}
 		return true
 	})
+	var titles []Match
 	p.plan.Walk(func(u *Unit) bool {
 		if u.Style == "" {
 			return true
 		}
 		firstLineEnd := u.bodyEnd
-		if nl := strings.IndexAny(p.src.Text[u.titleStart:u.bodyEnd], "\r\n"); nl >= 0 {
+		if nl := indexLineEnd(p.src.Text[u.titleStart:u.bodyEnd]); nl >= 0 {
 			firstLineEnd = u.titleStart + nl
 		}
 		end := firstLineEnd
 		if u.Kind == KindItem {
-			if loc := sentenceEnd.FindStringIndex(p.src.Text[u.titleStart:firstLineEnd]); loc != nil {
-				end = u.titleStart + loc[0]
+			if i := indexSentenceEnd(p.src.Text[u.titleStart:firstLineEnd]); i >= 0 {
+				end = u.titleStart + i
 			}
 		}
-		m := NewMatch(p.src, u.titleStart, end)
-		u.Title = &m
+		// Titles are cut from shared blocks, one allocation for many.
+		if len(titles) == 0 {
+			titles = make([]Match, 64)
+		}
+		titles[0] = NewMatch(p.src, u.titleStart, end)
+		u.Title, titles = &titles[0], titles[1:]
 		u.Text = p.src.Text[u.bodyStart:u.bodyEnd]
 		last := u
 		for len(last.Children) > 0 {
@@ -732,15 +871,66 @@ func hasNumberedChild(u *Unit) bool {
 
 func (p *parser) hasSentenceEnd(u *Unit) bool {
 	text := p.src.Text[u.titleStart:u.bodyEnd]
-	if nl := strings.IndexAny(text, "\r\n"); nl >= 0 {
+	if nl := indexLineEnd(text); nl >= 0 {
 		text = text[:nl]
 	}
-	return strings.ContainsAny(text, "。！？!?")
+	return indexSentenceEnd(text) >= 0
+}
+
+// indexLineEnd returns the offset of the first CR or LF in s, or -1: two
+// IndexByte calls, which skip whole words at a time, where IndexAny
+// would test every byte.
+func indexLineEnd(s string) int {
+	lf := strings.IndexByte(s, '\n')
+	if lf < 0 {
+		lf = len(s)
+	}
+	if cr := strings.IndexByte(s[:lf], '\r'); cr >= 0 {
+		return cr
+	}
+	if lf == len(s) {
+		return -1
+	}
+	return lf
+}
+
+// sentenceEnds are the marks that end a sentence.
+var sentenceEnds = []string{"。", "！", "？", "!", "?"}
+
+// indexSentenceEnd returns the offset of the first 。！？!? in s, or -1: the
+// earliest of a search for each, every search but the first bounded by
+// what came before, since strings.IndexAny decodes every character when
+// the set is not ASCII.
+func indexSentenceEnd(s string) int {
+	end := len(s)
+	for _, mark := range sentenceEnds {
+		if i := strings.Index(s[:end], mark); i >= 0 {
+			end = i
+		}
+	}
+	if end == len(s) {
+		return -1
+	}
+	return end
 }
 
 // styleFacts says whether some unit of a style among siblings has a
 // sentence end, and whether one has numbered children.
-type styleFacts struct{ sentenceEnd, numberedChild bool }
+type styleFacts struct {
+	style                      string
+	sentenceEnd, numberedChild bool
+}
+
+// factsOf returns the facts of style in list, adding them when missing.
+func factsOf(list *[]styleFacts, style string) *styleFacts {
+	for i := range *list {
+		if (*list)[i].style == style {
+			return &(*list)[i]
+		}
+	}
+	*list = append(*list, styleFacts{style: style})
+	return &(*list)[len(*list)-1]
+}
 
 // kindOf decides whether u is an item or a heading: an item when it or a
 // sibling of its style has a sentence end, a heading when it or such a
@@ -766,12 +956,32 @@ func (p *parser) link() {
 		scope *Unit
 	}
 	last := map[key]*Unit{}
+	// Paths are cut from shared blocks, one allocation for many; each
+	// ends its block's slice, so that appending to one copies it.
+	var block []string
+	newPath := func(parts ...[]string) []string {
+		n := 0
+		for _, part := range parts {
+			n += len(part)
+		}
+		if n == 0 {
+			return nil
+		}
+		if cap(block)-len(block) < n {
+			block = make([]string, 0, max(n, 256))
+		}
+		start := len(block)
+		for _, part := range parts {
+			block = append(block, part...)
+		}
+		return block[start:len(block):len(block)]
+	}
 	var walk func(us []*Unit, path []string)
 	walk = func(us []*Unit, path []string) {
 		for _, u := range us {
 			u.Path = path
 			if u.Style != "" {
-				u.Path = append(append([]string(nil), path...), pathLabel(u))
+				u.Path = newPath(path, []string{pathLabel(u)})
 				var scope *Unit
 				if u.Parent != nil {
 					scope = u.Parent.Parent
@@ -784,10 +994,11 @@ func (p *parser) link() {
 			}
 			if u.Kind == KindTable {
 				for _, r := range u.Children {
-					r.Path = append(append([]string(nil), path...), r.Path...)
+					var label []string
 					if r.Label != "" {
-						r.Path = append(r.Path, r.Label)
+						label = []string{r.Label}
 					}
+					r.Path = newPath(path, r.Path, label)
 				}
 				continue
 			}
@@ -807,20 +1018,51 @@ func pathLabel(u *Unit) string {
 	if u.Title != nil {
 		title = u.Title.Text
 	}
-	if r := []rune(title); len(r) > 12 {
-		title = string(r[:12]) + "…"
+	// A title of more than 12 characters is cut to 12 and an ellipsis.
+	n := 0
+	for i := range title {
+		if n == 12 {
+			return u.Label + string([]rune(title[:i])) + "…"
+		}
+		n++
 	}
 	return u.Label + title
 }
 
-// ownerColumn and timeColumn recognise the table columns that name owners
-// and deadlines.
+// ownerColumnWords and timeColumnWords recognise the table columns that
+// name owners and deadlines.
 var (
-	ownerColumn = regexp.MustCompile(`责任|牵头|配合|协办|承办|主办`)
-	timeColumn  = regexp.MustCompile(`时限|时间|进度|期限`)
+	ownerColumnWords = []string{"责任", "牵头", "配合", "协办", "承办", "主办"}
+	timeColumnWords  = []string{"时限", "时间", "进度", "期限"}
 )
 
-func (p *parser) extract() {
+// containsAny reports whether s contains one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// parallelBytes is the length of text from which Parse extracts facts on
+// several goroutines: a long plan would otherwise leave all but one core
+// idle, while short ones are many and read side by side by the caller.
+const parallelBytes = 512 << 10
+
+// extractTask is the extraction of one unit's facts: what says which.
+type extractTask struct {
+	u    *Unit
+	what Kind // KindItem for All over [s, e), else the unit's own kind
+	s, e int
+}
+
+// extract fills in every unit's facts on workers goroutines, and runs
+// meanwhile, which must touch no facts, alongside. Units are independent:
+// what depends on several (a section's deadlines, the reply date) is
+// gathered afterwards, in document order.
+func (p *parser) extract(workers int, meanwhile func()) {
 	year := p.plan.Year
 	// The notice around a draft is dated before the plan's year (a 2012
 	// plan circulated in December 2011): its reply date is in that year.
@@ -830,42 +1072,99 @@ func (p *parser) extract() {
 			wrapperYear = y
 		}
 	}
-	fill := func(u *Unit, s, e int) {
-		f := p.x.All(p.src, s, e, year)
-		u.Owners, u.Deadlines, u.Targets, u.Vague, u.Terms = f.Owners, f.Deadlines, f.Targets, f.Vague, f.Terms
+	run := func(t extractTask) {
+		u := t.u
+		switch t.what {
+		case KindItem:
+			f := p.x.All(p.src, t.s, t.e, year)
+			u.Owners, u.Deadlines, u.Targets, u.Vague, u.Terms = f.Owners, f.Deadlines, f.Targets, f.Vague, f.Terms
+		case KindWrapper:
+			u.Deadlines = p.x.Deadlines(p.src, u.bodyStart, u.bodyEnd, wrapperYear)
+		case KindTitle:
+			u.Terms = p.x.Terms(p.src, u.bodyStart, u.bodyEnd)
+		case KindRow:
+			p.extractRow(u, year)
+		}
 	}
+	// One worker runs each task as the walk finds it; several share the
+	// list of them afterwards.
+	var tasks []extractTask
+	add := func(t extractTask) {
+		if workers <= 1 {
+			run(t)
+		} else {
+			tasks = append(tasks, t)
+		}
+	}
+	if workers <= 1 {
+		meanwhile()
+	}
+	var headings, wrappers []*Unit
+	fill := func(u *Unit, s, e int) { add(extractTask{u, KindItem, s, e}) }
 	p.plan.Walk(func(u *Unit) bool {
 		switch u.Kind {
 		case KindItem, KindPreamble:
 			fill(u, u.bodyStart, u.bodyEnd)
 		case KindHeading:
 			fill(u, u.titleStart, u.bodyEnd)
-			// A deadline stated once in a section's own text applies to
-			// the whole section.
 			for _, c := range u.Children {
 				if c.Kind == KindParagraph {
 					fill(c, c.bodyStart, c.bodyEnd)
-					u.Deadlines = append(u.Deadlines, c.Deadlines...)
 				}
 			}
+			headings = append(headings, u)
 		case KindParagraph:
 			if u.Parent == nil || u.Parent.Kind != KindItem && u.Parent.Kind != KindHeading {
 				fill(u, u.bodyStart, u.bodyEnd)
 			}
 		case KindWrapper:
-			u.Deadlines = p.x.Deadlines(p.src, u.bodyStart, u.bodyEnd, wrapperYear)
-			if p.plan.ReplyBy == nil && len(u.Deadlines) > 0 && strings.Contains(u.Text, "意见") {
-				d := u.Deadlines[0]
-				p.plan.ReplyBy = &d
-			}
+			add(extractTask{u: u, what: KindWrapper})
+			wrappers = append(wrappers, u)
 		case KindTitle:
-			u.Terms = p.x.Terms(p.src, u.bodyStart, u.bodyEnd)
+			add(extractTask{u: u, what: KindTitle})
 		case KindRow:
-			p.extractRow(u, year)
+			add(extractTask{u: u, what: KindRow})
 			return false
 		}
 		return true
 	})
+	if workers > 1 {
+		// Workers take the tasks in chunks, in order, as they finish.
+		const chunk = 16
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for {
+					i := int(next.Add(chunk)) - chunk
+					if i >= len(tasks) {
+						return
+					}
+					for _, t := range tasks[i:min(i+chunk, len(tasks))] {
+						run(t)
+					}
+				}
+			})
+		}
+		meanwhile()
+		wg.Wait()
+	}
+	// A deadline stated once in a section's own text applies to the whole
+	// section.
+	for _, u := range headings {
+		for _, c := range u.Children {
+			if c.Kind == KindParagraph {
+				u.Deadlines = append(u.Deadlines, c.Deadlines...)
+			}
+		}
+	}
+	for _, u := range wrappers {
+		if len(u.Deadlines) > 0 && strings.Contains(u.Text, "意见") {
+			d := u.Deadlines[0]
+			p.plan.ReplyBy = &d
+			break
+		}
+	}
 }
 
 func (p *parser) extractRow(u *Unit, year int) {
@@ -875,19 +1174,28 @@ func (p *parser) extractRow(u *Unit, year int) {
 		}
 		s, e := c.Offsets()
 		switch {
-		case ownerColumn.MatchString(c.Column):
+		case containsAny(c.Column, ownerColumnWords):
 			u.Owners = append(u.Owners, p.cellOwners(c, s, e)...)
-		case timeColumn.MatchString(c.Column):
+		case containsAny(c.Column, timeColumnWords):
 			u.Deadlines = append(u.Deadlines, p.x.Deadlines(p.src, s, e, year)...)
 		default:
-			u.Targets = append(u.Targets, p.x.Targets(p.src, s, e)...)
-			u.Vague = append(u.Vague, p.x.Vague(p.src, s, e)...)
-			u.Terms = append(u.Terms, p.x.Terms(p.src, s, e)...)
+			// What Targets, Vague and Terms would find, in one reading.
+			f := p.x.facts(p.src, s, e, year, factTargets|factVague|factTerms)
+			u.Targets = append(u.Targets, f.Targets...)
+			u.Vague = append(u.Vague, f.Vague...)
+			u.Terms = append(u.Terms, f.Terms...)
 		}
 	}
 }
 
-var ownerSep = regexp.MustCompile(`[、，,；;\r\n]+`)
+// isOwnerSep reports the runes that separate the names of an owner cell.
+func isOwnerSep(r rune) bool {
+	switch r {
+	case '、', '，', ',', '；', ';', '\r', '\n':
+		return true
+	}
+	return false
+}
 
 // cellOwners splits an owner cell on 、，； and line breaks: every name is
 // an owner, the column saying its role.
@@ -900,19 +1208,35 @@ func (p *parser) cellOwners(c Cell, s, e int) []Owner {
 		role = "assist"
 	}
 	var out []Owner
-	text := p.src.Text[s:e]
-	pos := 0
-	for _, sep := range append(ownerSep.FindAllStringIndex(text, -1), []int{len(text), len(text)}) {
-		ns, ne := s+pos, s+sep[0]
+	text := p.src.Text
+	for ns := s; ns < e; {
+		// The name runs to the next separator; the separators after it
+		// are skipped together.
+		ne := ns
+		for ne < e {
+			r, n := decodeRune(text[:e], ne)
+			if isOwnerSep(r) {
+				break
+			}
+			ne += n
+		}
+		next := ne
+		for next < e {
+			r, n := decodeRune(text[:e], next)
+			if !isOwnerSep(r) {
+				break
+			}
+			next += n
+		}
 		for ns < ne {
-			r, n := utf8.DecodeRuneInString(p.src.Text[ns:])
+			r, n := decodeRune(text[:ne], ns)
 			if !isSpace(r) {
 				break
 			}
 			ns += n
 		}
 		for ne > ns {
-			r, n := utf8.DecodeLastRuneInString(p.src.Text[:ne])
+			r, n := decodeLastRune(text, ns, ne)
 			if !isSpace(r) {
 				break
 			}
@@ -922,7 +1246,7 @@ func (p *parser) cellOwners(c Cell, s, e int) []Owner {
 			m := NewMatch(p.src, ns, ne)
 			out = append(out, Owner{Match: m, Name: m.Text, Role: role, Form: "table"})
 		}
-		pos = sep[1]
+		ns = next
 	}
 	return out
 }

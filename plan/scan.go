@@ -110,7 +110,7 @@ func (a *anchoredRegexp) each(text string, lo, hi int, marks []mark, fn func(loc
 // not before lo.
 func (s *runeSet) runBefore(text string, lo, i int) int {
 	for i > lo {
-		r, n := utf8.DecodeLastRuneInString(text[lo:i])
+		r, n := decodeLastRune(text, lo, i)
 		if !s.has(r) {
 			break
 		}

@@ -121,7 +121,7 @@ func NewSource(name string, data []byte) (*Source, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		s.Encoding = EncUTF8BOM
-		if !utf8.Valid(data[3:]) {
+		if !validUTF8(data[3:]) {
 			return nil, fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrEncoding, firstInvalidUTF8(data[3:])+3)
 		}
 		s.Text = string(data[3:])
@@ -138,7 +138,7 @@ func NewSource(name string, data []byte) (*Source, error) {
 		if off := firstNUL(data); off >= 0 {
 			return nil, fmt.Errorf("%w: NUL byte at offset %d", ErrBinary, off)
 		}
-		if utf8.Valid(data) {
+		if validUTF8(data) {
 			s.Encoding = EncUTF8
 			s.Text = string(data)
 			break
@@ -168,6 +168,66 @@ func NewSource(name string, data []byte) (*Source, error) {
 }
 
 func firstNUL(b []byte) int { return bytes.IndexByte(b, 0) }
+
+// validUTF8 is utf8.Valid for text that is mostly Chinese. A long input
+// is checked in two halves at once, cut where a character starts: no
+// character then crosses the cut, so the whole is valid when both are.
+func validUTF8(b []byte) bool {
+	if len(b) < parallelBytes {
+		return validUTF8Run(b)
+	}
+	mid := len(b) / 2
+	for k := 0; k < utf8.UTFMax && !utf8.RuneStart(b[mid]); k++ {
+		mid++
+	}
+	if !utf8.RuneStart(b[mid]) {
+		return false // more continuation bytes in a row than a character has
+	}
+	var second bool
+	done := make(chan struct{})
+	go func() {
+		second = validUTF8Run(b[mid:])
+		close(done)
+	}()
+	first := validUTF8Run(b[:mid])
+	<-done
+	return first && second
+}
+
+// validUTF8Run checks b on one goroutine: runs of three-byte characters
+// in a loop of their own, ASCII eight bytes at a time, the rest by
+// utf8.DecodeRune.
+func validUTF8Run(b []byte) bool {
+	for len(b) > 0 {
+		if len(b) >= 8 && binary.LittleEndian.Uint64(b)&0x8080808080808080 == 0 {
+			b = b[8:]
+			continue
+		}
+		for len(b) >= 3 && b[0]&0xF0 == 0xE0 && validThreeBytes(b[0], b[1], b[2]) {
+			b = b[3:]
+		}
+		if len(b) == 0 {
+			break
+		}
+		if b[0] < utf8.RuneSelf {
+			b = b[1:]
+			continue
+		}
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
+}
+
+// validThreeBytes reports whether c0 c1 c2, c0 being 0xE0–0xEF, is a
+// valid three-byte UTF-8 character: continuation bytes, not overlong, not
+// a surrogate.
+func validThreeBytes(c0, c1, c2 byte) bool {
+	return (c1^0x80)|(c2^0x80) < 0x40 && (c0 != 0xE0 || c1 >= 0xA0) && (c0 != 0xED || c1 < 0xA0)
+}
 
 func firstInvalidUTF8(b []byte) int {
 	for i := 0; i < len(b); {
@@ -346,7 +406,12 @@ func (s *Source) indexUTF8(b []byte) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	bom := s.bomLen()
 	s.countRunes = true
-	s.lineStarts, s.origLineStarts, s.lineRunes = []int{0}, []int{bom}, []int{0}
+	// Counting the LFs first sizes the line index once, instead of
+	// growing it a line at a time (a lone CR still appends).
+	lines := bytes.Count(b, []byte{'\n'}) + 1
+	s.lineStarts = append(make([]int, 0, lines), 0)
+	s.origLineStarts = append(make([]int, 0, lines), bom)
+	s.lineRunes = append(make([]int, 0, lines), 0)
 	s.marks = make([]posMark, 0, len(b)>>posShift+1)
 	runes, ctrl := 0, -1 // runes counts the characters of b[:i]
 	// slow handles byte i of a word holding a byte below 0x20.
@@ -413,9 +478,9 @@ func runeCount(s string) int {
 
 // load64 reads s[i:i+8] little-endian; the compiler makes it one load.
 func load64(s string, i int) uint64 {
-	_ = s[i+7]
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	s = s[i : i+8] // fixed offsets from one base, which the compiler merges
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // Original returns the input bytes exactly as read.

@@ -1,10 +1,7 @@
 package plan
 
 import (
-	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Tables reach plancheck flattened, in one of two layouts:
@@ -24,12 +21,9 @@ import (
 // a group label: both are a few words, never a sentence.
 const tableShortRunes = 12
 
-// tableDeadlineLike matches the calendar and scheduling words of a deadline
+// tableDeadlineWords are the calendar and scheduling words of a deadline
 // cell (12月底, 第三季度, 10月1日前后, 根据省里要求, 按省统一进度安排).
-var tableDeadlineLike = regexp.MustCompile(`[年月日前底]|季度|要求|进度|安排`)
-
-// tableTimeColumn recognises a column that holds deadlines (完成时限, 时间节点).
-var tableTimeColumn = regexp.MustCompile(`时限|时间|进度|期限`)
+var tableDeadlineWords = []string{"年", "月", "日", "前", "底", "季度", "要求", "进度", "安排"}
 
 // tableLineKind classifies a line by where its tabs are.
 type tableLineKind int
@@ -43,7 +37,7 @@ const (
 
 // tablePad reports the padding around cells: spaces, U+3000, NBSP and line
 // ends, but not the tab, which separates cells.
-func tablePad(r rune) bool { return r != '\t' && unicode.IsSpace(r) }
+func tablePad(r rune) bool { return r != '\t' && isWhiteSpace(r) }
 
 // tableRange is a decoded byte range [s, e) of Source.Text.
 type tableRange struct{ s, e int }
@@ -76,6 +70,9 @@ type tableScanner struct {
 	src   *Source
 	limit int
 	v     *Vocab
+	// buf is room for the cells of the line being looked at, which
+	// header and firstCell reuse; scan leaves it to its header's cells.
+	buf []tableRange
 }
 
 func (sc *tableScanner) kind(n int) tableLineKind {
@@ -104,14 +101,14 @@ func (sc *tableScanner) content(n int) tableRange {
 // tableTrim narrows [s, e) to exclude padding at both ends.
 func tableTrim(src *Source, s, e int) tableRange {
 	for s < e {
-		r, n := utf8.DecodeRuneInString(src.Text[s:e])
+		r, n := decodeRune(src.Text[:e], s)
 		if !tablePad(r) {
 			break
 		}
 		s += n
 	}
 	for e > s {
-		r, n := utf8.DecodeLastRuneInString(src.Text[s:e])
+		r, n := decodeLastRune(src.Text, s, e)
 		if !tablePad(r) {
 			break
 		}
@@ -124,7 +121,13 @@ func tableTrim(src *Source, s, e int) tableRange {
 // piece before a leading tab (lead) or after a trailing one (term), and
 // trims each cell. An empty cell is an empty range where its text would be.
 func (l tableLayout) split(src *Source, rg tableRange) []tableRange {
-	var pieces []tableRange
+	return l.splitInto(nil, src, rg)
+}
+
+// splitInto is split writing the cells over buf, so that checking line
+// after line reuses one buffer.
+func (l tableLayout) splitInto(buf []tableRange, src *Source, rg tableRange) []tableRange {
+	pieces := buf[:0]
 	start := rg.s
 	for i := rg.s; i < rg.e; i++ {
 		if src.Text[i] == '\t' {
@@ -135,7 +138,7 @@ func (l tableLayout) split(src *Source, rg tableRange) []tableRange {
 	pieces = append(pieces, tableRange{start, rg.e})
 	empty := func(p tableRange) bool { t := tableTrim(src, p.s, p.e); return t.s == t.e }
 	if (l.perLine || l.lead) && len(pieces) > 1 && empty(pieces[0]) {
-		pieces = pieces[1:]
+		pieces = append(pieces[:0], pieces[1:]...)
 	}
 	if l.term && len(pieces) > 1 && empty(pieces[len(pieces)-1]) {
 		pieces = pieces[:len(pieces)-1]
@@ -155,20 +158,35 @@ func (l tableLayout) split(src *Source, rg tableRange) []tableRange {
 // 服务\n提升年).
 func tableSqueeze(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
+		if isWhiteSpace(r) {
 			return -1
 		}
 		return r
 	}, s)
 }
 
+// squeezedRunes counts the characters of tableSqueeze(s), up to limit+1:
+// enough to tell an empty or a long cell without building its squeeze.
+func squeezedRunes(s string, limit int) int {
+	n := 0
+	for _, r := range s {
+		if !isWhiteSpace(r) {
+			if n++; n > limit {
+				break
+			}
+		}
+	}
+	return n
+}
+
 // namesColumn reports whether a cell reads as a header name: short and
 // containing one of the configured column names.
 func (sc *tableScanner) namesColumn(text string) bool {
-	name := tableSqueeze(text)
-	if name == "" || utf8.RuneCountInString(name) > tableShortRunes {
+	// Most cells are too long to be a name: count before squeezing.
+	if n := squeezedRunes(text, tableShortRunes); n == 0 || n > tableShortRunes {
 		return false
 	}
+	name := tableSqueeze(text)
 	for _, c := range sc.v.TableColumns {
 		if c != "" && strings.Contains(name, c) {
 			return true
@@ -226,7 +244,8 @@ func (sc *tableScanner) header(n int) (tableHeader, bool) {
 		return tableHeader{}, false
 	}
 	h.rng = c
-	h.cells = h.split(sc.src, c)
+	h.cells = h.splitInto(sc.buf, sc.src, c)
+	sc.buf = h.cells
 	named := 0
 	for _, cell := range h.cells {
 		if sc.namesColumn(sc.src.Text[cell.s:cell.e]) {
@@ -242,6 +261,7 @@ func (sc *tableScanner) scan(n int) (*tableScan, bool) {
 	if !ok {
 		return nil, false
 	}
+	sc.buf = nil // the header keeps its cells; later lines are split elsewhere
 	t := &tableScan{header: h}
 	if h.perLine {
 		t.rows = sc.cellPerLineRows(h)
@@ -253,8 +273,8 @@ func (sc *tableScanner) scan(n int) (*tableScan, bool) {
 
 // firstCell returns the text of the first cell written on line n.
 func (sc *tableScanner) firstCell(l tableLayout, n int) string {
-	cells := l.split(sc.src, sc.content(n))
-	return sc.src.Text[cells[0].s:cells[0].e]
+	sc.buf = l.splitInto(sc.buf, sc.src, sc.content(n))
+	return sc.src.Text[sc.buf[0].s:sc.buf[0].e]
 }
 
 // startsRow reports whether line n can start a row after rows: not a new
@@ -383,6 +403,10 @@ func tableInt(s string) (int, bool) {
 // row of tab-led or tab-separated cells naming at least two Vocab.TableColumns,
 // followed by at least one row), and returns the last line that belongs to it.
 func tableAt(src *Source, n int, v *Vocab) (last int, ok bool) {
+	// A header line has a tab: most lines are ruled out here.
+	if n < 1 || n > len(src.lineStarts) || strings.IndexByte(src.LineText(n), '\t') < 0 {
+		return 0, false
+	}
 	sc := &tableScanner{src: src, limit: src.LineCount(), v: v}
 	t, ok := sc.scan(n)
 	if !ok {
@@ -435,7 +459,7 @@ func parseTable(src *Source, first, last int, v *Vocab) *Unit {
 		bodyStart: h.rng.s,
 		bodyEnd:   end,
 	}
-	timeLast := tableTimeColumn.MatchString(columns[len(columns)-1])
+	timeLast := containsAny(columns[len(columns)-1], timeColumnWords)
 	var prev *Unit
 	current := ""
 	for i, cells := range rows {
@@ -476,7 +500,7 @@ func parseTable(src *Source, first, last int, v *Vocab) *Unit {
 func tableDeadline(src *Source, cells []tableRange, v *Vocab) bool {
 	last := cells[len(cells)-1]
 	text := src.Text[last.s:last.e]
-	if tableDeadlineLike.MatchString(text) {
+	if containsAny(text, tableDeadlineWords) {
 		return true
 	}
 	for _, w := range v.DeferredDeadlines {
@@ -506,11 +530,10 @@ func tableGroupColumn(src *Source, rows [][]tableRange, width int) int {
 	for j := 0; j <= width; j++ {
 		empty, short := 0, true
 		for _, r := range full {
-			text := tableSqueeze(src.Text[r[j].s:r[j].e])
-			switch {
-			case text == "":
+			switch n := squeezedRunes(src.Text[r[j].s:r[j].e], tableShortRunes); {
+			case n == 0:
 				empty++
-			case utf8.RuneCountInString(text) > tableShortRunes:
+			case n > tableShortRunes:
 				short = false
 			}
 		}

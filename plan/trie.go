@@ -59,6 +59,20 @@ func decodeMultibyte(s string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(s[i:])
 }
 
+// decodeLastRune is utf8.DecodeLastRuneInString(s[lo:i]) with ASCII and
+// the three-byte form (nearly all Chinese) decoded inline.
+func decodeLastRune(s string, lo, i int) (rune, int) {
+	if i > lo {
+		if c := s[i-1]; c < utf8.RuneSelf {
+			return rune(c), 1
+		}
+		if i-3 >= lo && s[i-3]&0xF0 == 0xE0 && validThreeBytes(s[i-3], s[i-2], s[i-1]) {
+			return rune(s[i-3]&0x0F)<<12 | rune(s[i-2]&0x3F)<<6 | rune(s[i-1]&0x3F), 3
+		}
+	}
+	return utf8.DecodeLastRuneInString(s[lo:i])
+}
+
 // runeTrie finds the words of a list in a text, leftmost-longest, by
 // walking a trie over runes from every character: O(text × longest word),
 // with no backtracking and no dependence on the order of the list.
@@ -187,7 +201,7 @@ func (t *runeTrie) longestBefore(s string, lo, i int) int {
 	if i <= lo {
 		return 0
 	}
-	r, size := utf8.DecodeLastRuneInString(s[lo:i])
+	r, size := decodeLastRune(s, lo, i)
 	node := t.rootChild(r)
 	if node < 0 {
 		return 0
@@ -198,7 +212,7 @@ func (t *runeTrie) longestBefore(s string, lo, i int) int {
 		best = size
 	}
 	for j > lo {
-		r, size := utf8.DecodeLastRuneInString(s[lo:j])
+		r, size := decodeLastRune(s, lo, j)
 		if node = t.nodes[node].child(r); node < 0 {
 			break
 		}
@@ -264,6 +278,7 @@ func newWordScanner(marks []rune, tries [wordKinds]*runeTrie) *wordScanner {
 	for _, r := range marks {
 		sc.marks.add(r)
 	}
+	sc.some.bmp = new([0x10000 / 64]uint64) // scan reads it unchecked
 	sc.some.union(&sc.marks)
 	for _, t := range tries {
 		if t != nil {
@@ -329,6 +344,35 @@ type scanned struct {
 	marks []mark
 	// anchors is room for Deadlines to keep the marks of its anchors.
 	anchors []mark
+	// titleSpans holds the titles of the paragraph once titles has found
+	// them (titlesFound), for Deadlines and Targets.
+	titleSpans  [][2]int
+	titlesFound bool
+	// spans holds the paragraphs of the range being read.
+	spans [][2]int
+	// cands is room for the candidates of the range, which the methods
+	// of Extractor copy out of it when done.
+	cands Facts
+}
+
+// room returns cands emptied, for a range's candidates.
+func (res *scanned) room() Facts {
+	f := res.cands
+	return Facts{f.Owners[:0], f.Deadlines[:0], f.Targets[:0], f.Vague[:0], f.Terms[:0]}
+}
+
+// paragraphs returns paragraphSpans(text, start, end), in room of res.
+func (res *scanned) paragraphs(text string, start, end int) [][2]int {
+	res.spans = appendParagraphSpans(res.spans[:0], text, start, end)
+	return res.spans
+}
+
+// titles returns the ranges of the 《…》 titles among the marks.
+func (res *scanned) titles() [][2]int {
+	if !res.titlesFound {
+		res.titleSpans, res.titlesFound = titleSpans(res.titleSpans[:0], res.marks), true
+	}
+	return res.titleSpans
 }
 
 var scannedPool = sync.Pool{New: func() any { return new(scanned) }}
@@ -341,24 +385,29 @@ func (res *scanned) release() { scannedPool.Put(res) }
 func (sc *wordScanner) scan(text string, lo, hi int, res *scanned) {
 	text = text[:hi]
 	res.marks = res.marks[:0]
+	res.titlesFound = false
 	for k := range res.words {
 		res.words[k] = res.words[k][:0]
 	}
 	var next [wordKinds]int // where each trie's leftmost-longest scan stands
+	bmp := sc.some.bmp
 	for i := lo; i < hi; {
 		// decodeRune, inlined by hand: this loop reads every character.
 		r, n := rune(text[i]), 1
 		if r >= utf8.RuneSelf {
-			if r&0xF0 == 0xE0 && i+2 < hi && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+			if i+2 < hi && r&0xF0 == 0xE0 && validThreeBytes(byte(r), text[i+1], text[i+2]) {
 				r, n = (r&0x0F)<<12|rune(text[i+1]&0x3F)<<6|rune(text[i+2]&0x3F), 3
-				if r < 0x800 || r >= 0xD800 && r <= 0xDFFF { // overlong or surrogate: invalid
-					r, n = utf8.DecodeRuneInString(text[i:])
-				}
 			} else {
 				r, n = utf8.DecodeRuneInString(text[i:])
 			}
 		}
-		if !sc.some.has(r) {
+		// sc.some.has(r), inlined by hand.
+		if uint32(r) <= 0xFFFF {
+			if bmp[r>>6]&(1<<(r&63)) == 0 {
+				i += n
+				continue
+			}
+		} else if !sc.some.has(r) {
 			i += n
 			continue
 		}
