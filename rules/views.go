@@ -391,9 +391,11 @@ func boolInt(b bool) int {
 }
 
 type docBuilder struct {
-	nonTask []string
-	doc     *DocView
-	views   map[*plan.Unit]*UnitView
+	// sentences is where sentence views are allocated, many at a time.
+	sentences []SentenceView
+	nonTask   []string
+	doc       *DocView
+	views     map[*plan.Unit]*UnitView
 }
 
 // children builds the views of us (the children of parent, nil at the top)
@@ -460,7 +462,7 @@ func (b *docBuilder) unit(u *plan.Unit, parent *UnitView) *UnitView {
 		v.ParentLabel = parent.Label
 	}
 	if u.Kind != plan.KindHeading && u.Source() != nil {
-		v.Sentences = sentences(u, v)
+		v.Sentences = sentences(u, v, &b.sentences)
 	}
 	v.span = DefaultSpan(u)
 	return v
@@ -549,7 +551,7 @@ func isCloser(r rune) bool {
 
 // sentences splits the unit's own text, after its label, into sentences
 // with exact spans.
-func sentences(u *plan.Unit, v *UnitView) []*SentenceView {
+func sentences(u *plan.Unit, v *UnitView, slab *[]SentenceView) []*SentenceView {
 	src := u.Source()
 	start, end := u.Body()
 	if u.Title != nil {
@@ -578,33 +580,45 @@ func sentences(u *plan.Unit, v *UnitView) []*SentenceView {
 			return
 		}
 		m := plan.NewMatch(src, s, e)
-		sv := &SentenceView{Text: m.Text, Span: m, Index: len(out), Line: m.Start.Line, Unit: v}
-		sv.Owners = within(u.Owners, s, e, func(o plan.Owner) plan.Match { return o.Match })
-		sv.Deadlines = within(u.Deadlines, s, e, func(o plan.Deadline) plan.Match { return o.Match })
-		sv.Targets = within(u.Targets, s, e, func(o plan.Target) plan.Match { return o.Match })
-		sv.Vague = within(u.Vague, s, e, func(o plan.Match) plan.Match { return o })
-		sv.Terms = within(u.Terms, s, e, func(o plan.Term) plan.Match { return o.Match })
+		if len(*slab) == cap(*slab) {
+			*slab = make([]SentenceView, 0, 128) // allocated by the hundred
+		}
+		*slab = append(*slab, SentenceView{Text: m.Text, Span: m, Index: len(out), Line: m.Start.Line, Unit: v})
+		sv := &(*slab)[len(*slab)-1]
+		sv.Owners = within(u.Owners, s, e, func(o *plan.Owner) plan.Match { return o.Match })
+		sv.Deadlines = within(u.Deadlines, s, e, func(o *plan.Deadline) plan.Match { return o.Match })
+		sv.Targets = within(u.Targets, s, e, func(o *plan.Target) plan.Match { return o.Match })
+		sv.Vague = within(u.Vague, s, e, func(o *plan.Match) plan.Match { return *o })
+		sv.Terms = within(u.Terms, s, e, func(o *plan.Term) plan.Match { return o.Match })
 		out = append(out, sv)
 	}
+	// A byte scan: line ends are ASCII, and the sentence ends all start
+	// with byte E3 (。) or EF (！？；), which never occur inside another
+	// character's encoding.
 	from := start
 	for i := start; i < end; {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		i += n
-		switch {
-		case isSentenceEnd(r):
-			for i < end {
-				c, cn := utf8.DecodeRuneInString(text[i:])
-				if !isCloser(c) {
-					break
+		switch c := text[i]; c {
+		case '\n', '\r':
+			i++
+			add(from, i)
+			from = i
+			continue
+		case 0xE3, 0xEF:
+			if r, n := utf8.DecodeRuneInString(text[i:]); isSentenceEnd(r) {
+				i += n
+				for i < end {
+					c, cn := utf8.DecodeRuneInString(text[i:])
+					if !isCloser(c) {
+						break
+					}
+					i += cn
 				}
-				i += cn
+				add(from, i)
+				from = i
+				continue
 			}
-			add(from, i)
-			from = i
-		case r == '\n' || r == '\r':
-			add(from, i)
-			from = i
 		}
+		i++
 	}
 	add(from, end)
 	return out
@@ -615,13 +629,30 @@ func sentences(u *plan.Unit, v *UnitView) []*SentenceView {
 // it return at once instead of searching unicode's tables.
 func isPad(r rune) bool { return r <= '\u3000' && unicode.IsSpace(r) }
 
-// within returns the elements of xs whose match lies inside [s, e).
-func within[T any](xs []T, s, e int, m func(T) plan.Match) []T {
-	var out []T
-	for _, x := range xs {
-		ms, me := m(x).Offsets()
-		if ms >= s && me <= e && me > ms {
-			out = append(out, x)
+// within returns the elements of xs whose match lies inside [s, e): a
+// slice of xs when they are consecutive there (the usual case: facts come
+// in text order), else a copy.
+func within[T any](xs []T, s, e int, m func(*T) plan.Match) []T {
+	first, last, n := -1, -1, 0
+	for i := range xs {
+		if ms, me := m(&xs[i]).Offsets(); ms >= s && me <= e && me > ms {
+			if first < 0 {
+				first = i
+			}
+			last = i
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return nil
+	case last-first+1 == n:
+		return xs[first : last+1 : last+1]
+	}
+	out := make([]T, 0, n)
+	for i := range xs {
+		if ms, me := m(&xs[i]).Offsets(); ms >= s && me <= e && me > ms {
+			out = append(out, xs[i])
 		}
 	}
 	return out
