@@ -133,9 +133,14 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 	slices.SortFunc(fs, func(a, b found) int { return rules.Compare(a.f, b.f) })
 	fs = slices.CompactFunc(fs, func(a, b found) bool { return rules.Compare(a.f, b.f) == 0 })
 	seen := map[string]int{}
+	normalized := map[string]string{} // findings on one unit share its text
 	findings = make([]rules.Finding, len(fs))
 	for i, x := range fs {
-		norm := rules.NormalizeText(x.text)
+		norm, ok := normalized[x.text]
+		if !ok {
+			norm = rules.NormalizeText(x.text)
+			normalized[x.text] = norm
+		}
 		key := x.f.RuleID + "\x00" + norm
 		x.f.Fingerprint = rules.FingerprintNormalized(x.f.RuleID, norm, seen[key])
 		seen[key]++

@@ -246,6 +246,9 @@ type template struct {
 type templatePart struct {
 	text string
 	prog *vm.Program
+	// matchText marks {{ match.text }}, the commonest part, written
+	// without running the program.
+	matchText bool
 }
 
 // compileTemplate compiles each {{ expr }} of src. Error offsets are in
@@ -283,7 +286,7 @@ func (c *compiler) compileTemplate(src string, s Scope) (*template, []exprError)
 			}
 			errs = append(errs, e)
 		}
-		t.parts = append(t.parts, templatePart{prog: prog})
+		t.parts = append(t.parts, templatePart{prog: prog, matchText: strings.TrimSpace(code) == "match.text"})
 		at += 2 + utf8.RuneCountInString(code) + 2
 		rest = rest[open+2+closing+2:]
 	}

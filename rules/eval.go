@@ -190,7 +190,10 @@ func (t *template) render(m *vm.VM, env *Env, run *Run) (string, error) {
 	var b strings.Builder
 	for _, p := range t.parts {
 		s := p.text
-		if p.prog != nil {
+		switch {
+		case p.matchText:
+			s = env.Match.Text
+		case p.prog != nil:
 			v, err := m.Run(p.prog, env)
 			if err != nil {
 				return "", err
