@@ -58,8 +58,8 @@ func Functions() []FuncDoc {
 // time. The Set's [vocab] lists, and their keys, are known by identity
 // (known), so that calls on them neither hash nor join their words.
 type caches struct {
-	regexps, wordLists sync.Map
-	n                  atomic.Int64
+	regexps, wordLists, pairs sync.Map
+	n                         atomic.Int64
 	// known is filled before any rule runs and only read after.
 	known map[sliceKey]*knownList
 }
@@ -119,6 +119,22 @@ func (c *caches) words(list []string) *wordMatcher {
 		c.wordLists.Store(key, m)
 	}
 	return m
+}
+
+// markPairs prepares the pairs argument of unpaired, once per string.
+func (c *caches) markPairs(s string) (*markPairs, error) {
+	if v, ok := c.pairs.Load(s); ok {
+		return v.(*markPairs), nil
+	}
+	runes := []rune(s)
+	if len(runes)%2 != 0 {
+		return nil, fmt.Errorf("unpaired: %q is not a list of pairs", s)
+	}
+	p := newMarkPairs(runes)
+	if c.n.Add(1) <= cacheLimit {
+		c.pairs.Store(s, p)
+	}
+	return p, nil
 }
 
 // entryKeys returns the left sides of "wrong→right@year" entries.
@@ -382,9 +398,9 @@ func newFunctions(c *caches) []function {
 				if err != nil {
 					return nil, err
 				}
-				pairs := []rune(a[1].(string))
-				if len(pairs)%2 != 0 {
-					return nil, fmt.Errorf("unpaired: %q is not a list of pairs", a[1].(string))
+				pairs, err := c.markPairs(a[1].(string))
+				if err != nil {
+					return nil, err
 				}
 				return unpaired(r, src, s, e, pairs)
 			},
@@ -925,22 +941,22 @@ func splitEntry(entry string) (key, value string, year int) {
 // mark with no open one, and an open mark never closed, are reported.
 // A pair whose two marks are the same character (straight quotes) is
 // matched by alternation.
-func unpaired(r *Run, src *plan.Source, s, e int, pairs []rune) (matchesT, error) {
-	closeOf := map[rune]rune{}
-	openOf := map[rune]rune{}
-	for i := 0; i < len(pairs); i += 2 {
-		closeOf[pairs[i]] = pairs[i+1]
-		openOf[pairs[i+1]] = pairs[i]
-	}
-	open := map[rune][]int{}
+func unpaired(r *Run, src *plan.Source, s, e int, pairs *markPairs) (matchesT, error) {
+	var open map[rune][]int // made at the first mark: most texts have none
 	var bad []int
 	text := src.Text[s:e]
 	for i, c := range text {
 		if err := r.step(1); err != nil {
 			return nil, err
 		}
-		_, isOpen := closeOf[c]
-		o, isClose := openOf[c]
+		if !pairs.has(c) {
+			continue
+		}
+		if open == nil {
+			open = map[rune][]int{}
+		}
+		_, isOpen := pairs.closeOf[c]
+		o, isClose := pairs.openOf[c]
 		switch {
 		case isOpen && isClose: // same mark both ways
 			if n := len(open[c]); n > 0 {
@@ -968,6 +984,37 @@ func unpaired(r *Run, src *plan.Source, s, e int, pairs []rune) (matchesT, error
 		out = append(out, plan.NewMatch(src, s+i, s+i+n))
 	}
 	return out, nil
+}
+
+// markPairs is the argument of unpaired, prepared once per string: each
+// mark's partner, and a bit set of the marks in the Basic Multilingual
+// Plane so that other characters cost one test.
+type markPairs struct {
+	closeOf, openOf map[rune]rune
+	bmp             [1 << 16 / 64]uint64
+}
+
+func newMarkPairs(pairs []rune) *markPairs {
+	p := &markPairs{closeOf: map[rune]rune{}, openOf: map[rune]rune{}}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		p.closeOf[pairs[i]] = pairs[i+1]
+		p.openOf[pairs[i+1]] = pairs[i]
+	}
+	for _, c := range pairs {
+		if c < 1<<16 {
+			p.bmp[c/64] |= 1 << (c % 64)
+		}
+	}
+	return p
+}
+
+func (p *markPairs) has(c rune) bool {
+	if c < 1<<16 {
+		return p.bmp[c/64]&(1<<(c%64)) != 0
+	}
+	_, a := p.closeOf[c]
+	_, b := p.openOf[c]
+	return a || b
 }
 
 // unitRef writes the conventional reference to a unit from its label and

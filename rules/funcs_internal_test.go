@@ -198,7 +198,7 @@ func TestUnpaired(t *testing.T) {
 	} {
 		src, err := plan.NewSource("t", []byte(tc.text))
 		require.NoError(t, err)
-		got, err := unpaired(NewRun(src), src, 0, len(src.Text), []rune("（）“”《》〈〉"))
+		got, err := unpaired(NewRun(src), src, 0, len(src.Text), newMarkPairs([]rune("（）“”《》〈〉")))
 		require.NoError(t, err)
 		var have []string
 		for _, m := range got {

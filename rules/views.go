@@ -59,8 +59,10 @@ type UnitView struct {
 
 	// U is the unit itself, for functions.
 	U *plan.Unit `expr:"-"`
-	// span is DefaultSpan(U), where a true check on the unit is reported.
-	span plan.Match
+	// span is DefaultSpan(U), where a true check on the unit is reported;
+	// plain its text without the label, for fingerprints.
+	span  plan.Match
+	plain string
 }
 
 // SentenceView is one sentence of an item, paragraph or preamble: text up
@@ -105,9 +107,11 @@ type RowView struct {
 	Targets   []plan.Target     `expr:"targets"`
 	Table     *TableView        `expr:"table"`
 	U         *plan.Unit        `expr:"-"`
-	// span is DefaultSpan(U); task the row presented as a task (rowTask).
-	span plan.Match
-	task *UnitView
+	// span is DefaultSpan(U), plain its text without the label; task the
+	// row presented as a task (rowTask).
+	span  plan.Match
+	plain string
+	task  *UnitView
 }
 
 // DocView is the plan as a whole.
@@ -289,7 +293,7 @@ func (d *Doc) Each(s Scope, fn func(*Target) bool) {
 	dv := d.Plan
 	t := Target{base: d.base, scope: s}
 	unit := func(v *UnitView) bool {
-		t.unit, t.Span, t.Text, t.Section = v, v.span, unlabelled(v.U), v.Path
+		t.unit, t.Span, t.Text, t.Section = v, v.span, v.plain, v.Path
 		return fn(&t)
 	}
 	units := func(vs []*UnitView) {
@@ -324,14 +328,14 @@ func (d *Doc) Each(s Scope, fn func(*Target) bool) {
 			}
 		}
 		for _, r := range dv.Rows {
-			t.unit, t.Span, t.Text, t.Section = r.task, r.span, unlabelled(r.U), r.U.Path
+			t.unit, t.Span, t.Text, t.Section = r.task, r.span, r.plain, r.U.Path
 			if !fn(&t) {
 				return
 			}
 		}
 	case ScopeTableRow:
 		for _, r := range dv.Rows {
-			t.row, t.Span, t.Text, t.Section = r, r.span, unlabelled(r.U), r.U.Path
+			t.row, t.Span, t.Text, t.Section = r, r.span, r.plain, r.U.Path
 			if !fn(&t) {
 				return
 			}
@@ -464,7 +468,7 @@ func (b *docBuilder) unit(u *plan.Unit, parent *UnitView) *UnitView {
 	if u.Kind != plan.KindHeading && u.Source() != nil {
 		v.Sentences = sentences(u, v, &b.sentences)
 	}
-	v.span = DefaultSpan(u)
+	v.span, v.plain = DefaultSpan(u), unlabelled(u)
 	return v
 }
 
@@ -488,7 +492,7 @@ func (b *docBuilder) table(u *plan.Unit) {
 				r.Cells[cell.Column] = cell.Text
 			}
 		}
-		r.span, r.task = DefaultSpan(c), rowTask(r)
+		r.span, r.plain, r.task = DefaultSpan(c), unlabelled(c), rowTask(r)
 		t.Rows = append(t.Rows, r)
 		b.doc.Rows = append(b.doc.Rows, r)
 	}
