@@ -112,7 +112,7 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 	var fs []found
 	var runErrs []*RunError
 	for _, r := range c.rules {
-		var ruleFound []found
+		start := len(fs) // this rule's findings are fs[start:]
 		run := rules.NewRun(p.Source)
 		doc.Each(r.Scope, func(t *rules.Target) bool {
 			hits, err := r.Eval(m, t, run)
@@ -121,14 +121,14 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 				return !errors.Is(err, rules.ErrBudget)
 			}
 			for _, h := range hits {
-				ruleFound = append(ruleFound, found{text: h.Text, unit: t.Subject(), f: rules.Finding{
+				fs = append(fs, found{text: h.Text, unit: t.Subject(), f: rules.Finding{
 					RuleID: r.ID, Severity: r.Severity, File: p.File, Span: h.Span.Span, Excerpt: h.Span.Text,
 					Message: h.Message, Suggestion: h.Suggestion, Section: h.Section,
 				}})
 			}
 			return true
 		})
-		fs = append(fs, capPerUnit(ruleFound, r.MaxPerUnit)...)
+		fs = fs[:start+len(capPerUnit(fs[start:], r.MaxPerUnit))] // capped in place
 	}
 	slices.SortFunc(fs, func(a, b found) int { return rules.Compare(a.f, b.f) })
 	fs = slices.CompactFunc(fs, func(a, b found) bool { return rules.Compare(a.f, b.f) == 0 })

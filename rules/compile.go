@@ -368,14 +368,18 @@ func lineCol(src string, from int) (int, int, string) {
 	return line, col, strings.TrimRight(lines[line-1], "\r")
 }
 
-// gateOf returns a cheap test on the text of a target that is false only
-// when the check cannot find anything there, or nil. It knows two forms,
-// alone or filtered (filter(…, pred)), on the scope's own variable:
+// gateOf returns a cheap test on a target that is false only when the
+// check cannot find anything there, or nil. It knows three forms, on the
+// scope's own variable x, alone or filtered (filter(…, pred)):
 // find(x, "regexp") finds nothing in a text without one of the regexp's
-// required runes, find_any(x, vocab.list) or find_any(x, keys(vocab.list))
-// nothing in a text without one of the words. Most sentences have neither,
-// and skip the VM.
-func (c *compiler) gateOf(src string, s Scope) func(string) bool {
+// required runes; find_any(x, vocab.list) or find_any(x, keys(vocab.list))
+// nothing in a text without one of the words; and filter(x.field, pred)
+// nothing when the field is an empty list. Most targets skip the VM.
+func (c *compiler) gateOf(src string, s Scope) func(*Target, *Run) bool {
+	if len(scopeNames[s]) == 0 {
+		return nil
+	}
+	subject := scopeNames[s][0]
 	// With the configuration, so that find and keys are the rule
 	// functions, not expr's built-ins of the same names.
 	tree, err := parser.ParseWithConfig(src, c.base)
@@ -384,6 +388,9 @@ func (c *compiler) gateOf(src string, s Scope) func(string) bool {
 	}
 	n := tree.Node
 	if b, ok := n.(*ast.BuiltinNode); ok && b.Name == "filter" && len(b.Arguments) == 2 {
+		if field, ok := subjectField(b.Arguments[0], subject); ok {
+			return listGate(s, field)
+		}
 		n = b.Arguments[0]
 	}
 	call, ok := n.(*ast.CallNode)
@@ -391,10 +398,11 @@ func (c *compiler) gateOf(src string, s Scope) func(string) bool {
 		return nil
 	}
 	callee, ok1 := call.Callee.(*ast.IdentifierNode)
-	subject, ok2 := call.Arguments[0].(*ast.IdentifierNode)
-	if !ok1 || !ok2 || len(scopeNames[s]) == 0 || subject.Value != scopeNames[s][0] {
+	arg, ok2 := call.Arguments[0].(*ast.IdentifierNode)
+	if !ok1 || !ok2 || arg.Value != subject {
 		return nil
 	}
+	var test func(string) bool
 	switch callee.Value {
 	case "find":
 		p, ok := call.Arguments[1].(*ast.StringNode)
@@ -405,16 +413,78 @@ func (c *compiler) gateOf(src string, s Scope) func(string) bool {
 		if err != nil {
 			return nil
 		}
-		if required := &planOf(re).required; !required.empty() {
-			return func(text string) bool { return required.index(text) >= 0 }
+		required := &planOf(re).required
+		if required.empty() {
+			return nil
 		}
+		test = func(text string) bool { return required.index(text) >= 0 }
 	case "find_any":
 		list, ok := c.vocabList(call.Arguments[1])
-		if ok {
-			return c.caches.words(list).contains
+		if !ok {
+			return nil
+		}
+		test = c.caches.words(list).contains
+	default:
+		return nil
+	}
+	return func(t *Target, run *Run) bool {
+		text, ok := t.text(run)
+		return !ok || test(text)
+	}
+}
+
+// subjectField returns field when n is subject.field.
+func subjectField(n ast.Node, subject string) (string, bool) {
+	m, ok := n.(*ast.MemberNode)
+	if !ok || m.Optional {
+		return "", false
+	}
+	id, ok1 := m.Node.(*ast.IdentifierNode)
+	prop, ok2 := m.Property.(*ast.StringNode)
+	if !ok1 || !ok2 || id.Value != subject {
+		return "", false
+	}
+	return prop.Value, true
+}
+
+// listGate tests that the list field (by its expr name) of the target's
+// view is not empty; nil when the scope's view has no such list.
+func listGate(s Scope, field string) func(*Target, *Run) bool {
+	var view reflect.Type
+	switch s {
+	case ScopeSentence:
+		view = reflect.TypeFor[SentenceView]()
+	case ScopeTableRow:
+		view = reflect.TypeFor[RowView]()
+	case ScopeSection, ScopeItem, ScopeParagraph, ScopeNumbered, ScopeTask, ScopeText:
+		view = reflect.TypeFor[UnitView]()
+	default:
+		return nil
+	}
+	index := -1
+	for i := range view.NumField() {
+		f := view.Field(i)
+		if f.Tag.Get("expr") == field && f.Type.Kind() == reflect.Slice {
+			index = i
 		}
 	}
-	return nil
+	if index < 0 {
+		return nil
+	}
+	return func(t *Target, _ *Run) bool {
+		var v reflect.Value
+		switch {
+		case t.sentence != nil:
+			v = reflect.ValueOf(t.sentence)
+		case t.unit != nil:
+			v = reflect.ValueOf(t.unit)
+		case t.row != nil:
+			v = reflect.ValueOf(t.row)
+		default:
+			return true
+		}
+		return v.Elem().Field(index).Len() > 0
+	}
 }
 
 // vocabList resolves vocab.name and keys(vocab.name).

@@ -72,10 +72,8 @@ func (r *Rule) Eval(m *vm.VM, t *Target, run *Run) (hits []Hit, err error) {
 	if r.prog.check == nil {
 		return nil, &EvalError{Field: "check", Err: errors.New("rule is not compiled")}
 	}
-	if r.prog.gate != nil {
-		if text, ok := t.text(run); ok && !r.prog.gate(text) {
-			return nil, nil
-		}
+	if r.prog.gate != nil && !r.prog.gate(t, run) {
+		return nil, nil
 	}
 	env := &run.env
 	t.fill(env)

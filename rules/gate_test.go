@@ -28,13 +28,29 @@ func TestGateOf(t *testing.T) {
 		{`find(unit, ",") ?? find(unit, ";")`, ScopeText, false}, // another form
 		{`find_any(sentence, ["a", "b"])`, ScopeSentence, false}, // not a vocab list
 		{`line_ends(item)`, ScopeItem, false},
+		{`filter(task.deadlines, .kind == "deferred")`, ScopeTask, true},
+		{`filter(unit.terms, .slogan)`, ScopeText, true},
+		{`filter(sentence.targets, .has_value)`, ScopeSentence, true},
+		{`filter(task.title, true)`, ScopeTask, false},                 // not a list
+		{`filter(plan.items, .is_task)`, ScopeItem, false},             // not the scope's variable
+		{`filter(task?.deadlines, .kind == "date")`, ScopeTask, false}, // optional chaining
 	} {
 		assert.Equal(t, tc.gated, c.gateOf(tc.src, tc.scope) != nil, tc.src)
 	}
 	g := c.gateOf(`find_any(sentence, keys(vocab.typos))`, ScopeSentence)
 	require.NotNil(t, g)
-	assert.True(t, g("请核对帐号"))
-	assert.False(t, g("请核对账号"))
+	src, err := plan.NewSource("t.txt", []byte("请核对帐号。请核对账号。"))
+	require.NoError(t, err)
+	run := NewRun(src)
+	at := func(s, e int) *Target {
+		return &Target{sentence: &SentenceView{Span: plan.NewMatch(src, s, e)}}
+	}
+	assert.True(t, g(at(0, 18), run))
+	assert.False(t, g(at(18, 36), run))
+	lg := c.gateOf(`filter(task.deadlines, .kind == "deferred")`, ScopeTask)
+	require.NotNil(t, lg)
+	assert.False(t, lg(&Target{unit: &UnitView{}}, run))
+	assert.True(t, lg(&Target{unit: &UnitView{Deadlines: []plan.Deadline{{}}}}, run))
 }
 
 // Gates change no result: every built-in rule finds the same with and

@@ -86,9 +86,9 @@ type compiled struct {
 	when, check         *vm.Program
 	list                bool // check returns a list of matches
 	message, suggestion *template
-	// gate, when set, is false for the texts on which check cannot find
-	// anything (see gateOf): those targets skip the VM.
-	gate func(text string) bool
+	// gate, when set, is false for the targets on which check cannot find
+	// anything (see gateOf): those skip the VM.
+	gate func(t *Target, run *Run) bool
 }
 
 var ruleIDRe = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
