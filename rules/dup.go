@@ -70,7 +70,9 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	for i, it := range firsts {
 		var set []int32
 		prev := rune(-1)
-		for _, r := range it.Text {
+		for k := 0; k < len(it.Text); {
+			r, n := decodeRune(it.Text, k)
+			k += n
 			if isPad(r) {
 				continue
 			}
@@ -233,7 +235,9 @@ func jaccard[T int32 | uint64](a, b []T) float64 {
 // padFreeHash is the FNV-1a hash of s without its padding.
 func padFreeHash(s string) uint64 {
 	h := uint64(14695981039346656037)
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, n := decodeRune(s, i)
+		i += n
 		if !isPad(r) {
 			h = (h ^ uint64(r)) * 1099511628211
 		}

@@ -117,10 +117,17 @@ func FingerprintNormalized(ruleID, normalized string, occurrence int) string {
 
 // NormalizeText removes every space (ASCII, U+3000, NBSP, line ends) from s.
 func NormalizeText(s string) string {
-	return strings.Map(func(r rune) rune {
+	for i := 0; i < len(s); {
+		r, n := decodeRune(s, i)
 		if isPad(r) {
-			return -1
+			return strings.Map(func(r rune) rune {
+				if isPad(r) {
+					return -1
+				}
+				return r
+			}, s)
 		}
-		return r
-	}, s)
+		i += n
+	}
+	return s // most unit texts have no space at all
 }

@@ -945,7 +945,9 @@ func unpaired(r *Run, src *plan.Source, s, e int, pairs *markPairs) (matchesT, e
 	var open map[rune][]int // made at the first mark: most texts have none
 	var bad []int
 	text := src.Text[s:e]
-	for i, c := range text {
+	for i, n := 0, 0; i < len(text); i += n {
+		var c rune
+		c, n = decodeRune(text, i)
 		if err := r.step(1); err != nil {
 			return nil, err
 		}

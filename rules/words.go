@@ -79,7 +79,7 @@ func (m *wordMatcher) starts(r rune) bool {
 func (m *wordMatcher) longestAt(s string, i int) int {
 	end, n := -1, int32(0)
 	for j := i; j < len(s); {
-		r, size := utf8.DecodeRuneInString(s[j:])
+		r, size := decodeRune(s, j)
 		next, ok := m.nodes[n].next[r]
 		if !ok {
 			break
@@ -96,7 +96,7 @@ func (m *wordMatcher) longestAt(s string, i int) int {
 // fn returning false stops the search.
 func (m *wordMatcher) each(s string, fn func(start, end int) bool) {
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s, i)
 		if m.starts(r) {
 			if end := m.longestAt(s, i); end > i {
 				if !fn(i, end) {
