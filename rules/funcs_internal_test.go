@@ -265,3 +265,22 @@ func TestKnownLists(t *testing.T) {
 	assert.True(t, c.words(slices.Clone(k.keys)).contains("请部暑"))
 	assert.True(t, c.words(k.keys).contains("请部暑"))
 }
+
+// The word matcher finds what the alternation finds in any string, valid
+// UTF-8 or not.
+func FuzzWordMatcher(f *testing.F) {
+	words := []string{"进一步加强", "加强", "a", "ab", "中", "\ufffd", "𠀀"}
+	m := newWordMatcher(words)
+	alt := alternation(words)
+	f.Add("进一步加强中ab\xe4\xb8a\xed\xa0\x80加强𠀀")
+	f.Fuzz(func(t *testing.T, s string) {
+		var got [][]int
+		m.each(s, func(start, end int) bool {
+			got = append(got, []int{start, end})
+			return true
+		})
+		if want := alt.FindAllStringIndex(s, -1); !slices.EqualFunc(want, got, slices.Equal[[]int]) {
+			t.Fatalf("%q: got %v, want %v", s, got, want)
+		}
+	})
+}
