@@ -276,17 +276,6 @@ type Doc struct {
 	lists  map[string][]string
 }
 
-// Targets returns copies of the targets of scope s, in document order
-// (Each without the copies is what checking uses).
-func (d *Doc) Targets(s Scope) []Target {
-	var out []Target
-	d.Each(s, func(t *Target) bool {
-		out = append(out, *t)
-		return true
-	})
-	return out
-}
-
 // Each calls fn with every target of scope s, in document order, until
 // fn returns false. The target is only valid during the call.
 func (d *Doc) Each(s Scope, fn func(*Target) bool) {

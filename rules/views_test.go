@@ -86,11 +86,11 @@ func TestNewDoc(t *testing.T) {
 	assert.Len(t, s1.Owners, 1, "the owner annotation lies in the second sentence")
 	assert.Same(t, first, s0.Unit)
 
-	assert.Len(t, doc.Targets(rules.ScopeDocument), 1)
-	assert.Len(t, doc.Targets(rules.ScopeSection), 4)
-	assert.Len(t, doc.Targets(rules.ScopeItem), 4)
-	assert.Len(t, doc.Targets(rules.ScopeSentence), 5)
-	assert.Empty(t, doc.Targets(rules.ScopeTableRow))
+	assert.Len(t, targets(doc, rules.ScopeDocument), 1)
+	assert.Len(t, targets(doc, rules.ScopeSection), 4)
+	assert.Len(t, targets(doc, rules.ScopeItem), 4)
+	assert.Len(t, targets(doc, rules.ScopeSentence), 5)
+	assert.Empty(t, targets(doc, rules.ScopeTableRow))
 }
 
 func TestDefaultSpan(t *testing.T) {
@@ -104,7 +104,7 @@ func TestDefaultSpan(t *testing.T) {
 	head := rules.DefaultSpan(doc.Plan.Headings[0].U)
 	assert.Equal(t, "重点任务", head.Text)
 	assert.Equal(t, [2][2]int{pos(2, 3), pos(2, 7)}, spanOf(head))
-	assert.Equal(t, "2024年全市卫生健康工作要点", doc.Targets(rules.ScopeDocument)[0].Span.Text)
+	assert.Equal(t, "2024年全市卫生健康工作要点", targets(doc, rules.ScopeDocument)[0].Span.Text)
 }
 
 // evalRule compiles a one-rule file and runs it over draft.
@@ -137,13 +137,14 @@ message = '''` + message + `'''
 	var hits []rules.Hit
 	var errs []error
 	run := rules.NewRun(p.Source)
-	for _, tg := range doc.Targets(rs.Rules[0].Scope) {
-		h, err := rs.Rules[0].Eval(m, &tg, run)
+	doc.Each(rs.Rules[0].Scope, func(tg *rules.Target) bool {
+		h, err := rs.Rules[0].Eval(m, tg, run)
 		if err != nil {
 			errs = append(errs, err)
 		}
 		hits = append(hits, h...)
-	}
+		return true
+	})
 	return hits, errs
 }
 
@@ -244,4 +245,14 @@ func TestEvalRunError(t *testing.T) {
 	assert.Equal(t, 1, ee.Line)
 	assert.Positive(t, ee.Col)
 	assert.Contains(t, ee.Error(), "check 1:")
+}
+
+// targets collects copies of the targets of scope s.
+func targets(doc *rules.Doc, s rules.Scope) []rules.Target {
+	var out []rules.Target
+	doc.Each(s, func(t *rules.Target) bool {
+		out = append(out, *t)
+		return true
+	})
+	return out
 }
