@@ -409,11 +409,11 @@ func (c *compiler) gateOf(src string, s Scope) func(*Target, *Run) bool {
 		if !ok {
 			return nil
 		}
-		re, err := c.caches.regexp(p.Value)
+		pat, err := c.caches.regexp(p.Value)
 		if err != nil {
 			return nil
 		}
-		required := &planOf(re).required
+		required := &pat.plan.required
 		if required.empty() {
 			return nil
 		}

@@ -147,25 +147,28 @@ func entryKeys(list []string) []string {
 	return out
 }
 
-func (c *caches) get(m *sync.Map, key string, build func() (*regexp.Regexp, error)) (*regexp.Regexp, error) {
-	if re, ok := m.Load(key); ok {
-		return re.(*regexp.Regexp), nil
+// pattern is a compiled regexp with what is known of it before matching.
+type pattern struct {
+	re   *regexp.Regexp
+	plan *regexpPlan
+}
+
+// regexp compiles a rule's pattern and its plan once.
+func (c *caches) regexp(src string) (*pattern, error) {
+	if p, ok := c.regexps.Load(src); ok {
+		return p.(*pattern), nil
 	}
-	re, err := build()
+	re, err := compileRegexp(src)
 	if err != nil {
 		return nil, err
 	}
+	p := &pattern{re: re, plan: newRegexpPlan(src)}
 	if c.n.Load() < cacheLimit {
-		if _, loaded := m.LoadOrStore(key, re); !loaded {
+		if _, loaded := c.regexps.LoadOrStore(src, p); !loaded {
 			c.n.Add(1)
 		}
 	}
-	return re, nil
-}
-
-// regexp compiles a rule's pattern once.
-func (c *caches) regexp(pattern string) (*regexp.Regexp, error) {
-	return c.get(&c.regexps, pattern, func() (*regexp.Regexp, error) { return compileRegexp(pattern) })
+	return p, nil
 }
 
 func compileRegexp(pattern string) (*regexp.Regexp, error) {
@@ -252,11 +255,11 @@ func newFunctions(c *caches) []function {
 				return reflect.New(reflect.FuncOf([]reflect.Type{T, reflect.TypeFor[string]()}, []reflect.Type{reflect.TypeFor[matchesT]()}, false)).Interface()
 			}),
 			impl: func(r *Run, a []any) (any, error) {
-				re, err := c.regexp(a[1].(string))
+				p, err := c.regexp(a[1].(string))
 				if err != nil {
 					return nil, err
 				}
-				return findAll(r, a[0], re)
+				return findAll(r, a[0], p)
 			},
 		},
 		{
@@ -264,11 +267,11 @@ func newFunctions(c *caches) []function {
 				Example: `count(item.text, "[；;]") > 3`},
 			types: []any{new(func(string, string) int)},
 			impl: func(r *Run, a []any) (any, error) {
-				re, err := c.regexp(a[1].(string))
+				p, err := c.regexp(a[1].(string))
 				if err != nil {
 					return nil, err
 				}
-				return len(re.FindAllStringIndex(a[0].(string), -1)), nil
+				return len(p.re.FindAllStringIndex(a[0].(string), -1)), nil
 			},
 		},
 		{
@@ -689,14 +692,14 @@ func region(r *Run, x any) (*plan.Source, int, int, error) {
 // findAll returns the non-overlapping matches of re in x's text, built
 // from their offsets (never by searching the text again). With groups,
 // the first group that took part is the match.
-func findAll(r *Run, x any, re *regexp.Regexp) (any, error) {
+func findAll(r *Run, x any, p *pattern) (any, error) {
 	src, s, e, err := region(r, x)
 	if err != nil {
 		return nil, err
 	}
 	var out matchesT
 	text := src.Text[s:e]
-	pl := planOf(re)
+	re, pl := p.re, p.plan
 	if !pl.required.empty() && pl.required.index(text) < 0 {
 		return out, nil
 	}

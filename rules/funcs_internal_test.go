@@ -230,7 +230,7 @@ func TestFindWordsMatchesAlternation(t *testing.T) {
 		for _, text := range tc.texts {
 			src, err := plan.NewSource("t", []byte(text))
 			require.NoError(t, err)
-			want, err := findAll(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), alt)
+			want, err := findAll(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), &pattern{re: alt, plan: newRegexpPlan(alt.String())})
 			require.NoError(t, err)
 			got, err := findWords(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), c.words(tc.words))
 			require.NoError(t, err)

@@ -5,7 +5,6 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -32,17 +31,6 @@ type regexpPlan struct {
 	width int
 }
 
-// plans caches, per regexp, its plan.
-var plans sync.Map // *regexp.Regexp → *regexpPlan
-
-func planOf(re *regexp.Regexp) *regexpPlan {
-	if v, ok := plans.Load(re); ok {
-		return v.(*regexpPlan)
-	}
-	v, _ := plans.LoadOrStore(re, newRegexpPlan(re.String()))
-	return v.(*regexpPlan)
-}
-
 func newRegexpPlan(pattern string) *regexpPlan {
 	tree, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
@@ -57,11 +45,6 @@ func newRegexpPlan(pattern string) *regexpPlan {
 		}
 	}
 	return pl
-}
-
-func mayMatch(re *regexp.Regexp, text string) bool {
-	set := &planOf(re).required
-	return set.empty() || set.index(text) >= 0
 }
 
 // runeSet finds the first of a few runes in a text. strings.IndexAny is
