@@ -236,12 +236,3 @@ func TestIsHan(t *testing.T) {
 		}
 	}
 }
-
-func TestDecodeRune(t *testing.T) {
-	for _, s := range []string{"a", "é", "加", "𠀀", "\xff", "\xe5\x8a", "\xed\xa0\x80", "\xe0\x80\x80", ""} {
-		text := s + "z"
-		r, n := decodeRune(text, 0)
-		wr, wn := utf8.DecodeRuneInString(text)
-		assert.Equal(t, [2]int{int(wr), wn}, [2]int{int(r), n}, "%q", s)
-	}
-}

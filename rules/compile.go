@@ -423,7 +423,7 @@ func (c *compiler) gateOf(src string, s Scope) func(*Target, *Run) bool {
 		if !ok {
 			return nil
 		}
-		test = c.caches.words(list).contains
+		test = c.caches.words(list).Contains
 	default:
 		return nil
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/plancheck/plancheck/plan"
 )
 
 // dupIndex finds, once per document and threshold, the most similar
@@ -71,9 +73,9 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 		var set []int32
 		prev := rune(-1)
 		for k := 0; k < len(it.Text); {
-			r, n := decodeRune(it.Text, k)
+			r, n := plan.DecodeRune(it.Text, k)
 			k += n
-			if isPad(r) {
+			if plan.IsSpace(r) {
 				continue
 			}
 			if prev >= 0 {
@@ -236,9 +238,9 @@ func jaccard[T int32 | uint64](a, b []T) float64 {
 func padFreeHash(s string) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(s); {
-		r, n := decodeRune(s, i)
+		r, n := plan.DecodeRune(s, i)
 		i += n
-		if !isPad(r) {
+		if !plan.IsSpace(r) {
 			h = (h ^ uint64(r)) * 1099511628211
 		}
 	}
@@ -261,14 +263,14 @@ func equalPadFree(a, b string) bool {
 	for {
 		for i < len(a) {
 			r, n := utf8.DecodeRuneInString(a[i:])
-			if !isPad(r) {
+			if !plan.IsSpace(r) {
 				break
 			}
 			i += n
 		}
 		for j < len(b) {
 			r, n := utf8.DecodeRuneInString(b[j:])
-			if !isPad(r) {
+			if !plan.IsSpace(r) {
 				break
 			}
 			j += n

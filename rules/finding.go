@@ -118,10 +118,10 @@ func FingerprintNormalized(ruleID, normalized string, occurrence int) string {
 // NormalizeText removes every space (ASCII, U+3000, NBSP, line ends) from s.
 func NormalizeText(s string) string {
 	for i := 0; i < len(s); {
-		r, n := decodeRune(s, i)
-		if isPad(r) {
+		r, n := plan.DecodeRune(s, i)
+		if plan.IsSpace(r) {
 			return strings.Map(func(r rune) rune {
-				if isPad(r) {
+				if plan.IsSpace(r) {
 					return -1
 				}
 				return r

@@ -70,11 +70,11 @@ type knownList struct {
 	list    []string // the very slice rules see, kept so it stays alive
 	keys    []string // keys(list), itself a known list
 	once    sync.Once
-	matcher *wordMatcher
+	matcher *plan.Words
 }
 
-func (k *knownList) words() *wordMatcher {
-	k.once.Do(func() { k.matcher = newWordMatcher(k.list) })
+func (k *knownList) words() *plan.Words {
+	k.once.Do(func() { k.matcher = plan.NewWords(k.list) })
 	return k.matcher
 }
 
@@ -106,15 +106,15 @@ func (c *caches) lookup(list []string) *knownList {
 
 // words returns the matcher of a word list: by identity for known lists,
 // else cached by content.
-func (c *caches) words(list []string) *wordMatcher {
+func (c *caches) words(list []string) *plan.Words {
 	if k := c.lookup(list); k != nil {
 		return k.words()
 	}
 	key := strings.Join(list, "\x00")
 	if v, ok := c.wordLists.Load(key); ok {
-		return v.(*wordMatcher)
+		return v.(*plan.Words)
 	}
-	m := newWordMatcher(list)
+	m := plan.NewWords(list)
 	if c.n.Add(1) <= cacheLimit {
 		c.wordLists.Store(key, m)
 	}
@@ -183,14 +183,14 @@ func compileRegexp(pattern string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-// findWords finds the words in x's text (see wordMatcher).
-func findWords(r *Run, x any, m *wordMatcher) (any, error) {
+// findWords finds the words in x's text (see plan.Words).
+func findWords(r *Run, x any, m *plan.Words) (any, error) {
 	src, s, e, err := region(r, x)
 	if err != nil {
 		return nil, err
 	}
 	var out matchesT
-	m.each(src.Text[s:e], func(ws, we int) bool {
+	m.Each(src.Text[s:e], func(ws, we int) bool {
 		if err = r.step(1); err != nil {
 			return false
 		}
@@ -225,7 +225,7 @@ func newFunctions(c *caches) []function {
 				Example: `has_any(item.text, vocab.vague_verbs)`},
 			types: []any{new(func(string, []string) bool), new(func(string, []any) bool)},
 			impl: func(r *Run, a []any) (any, error) {
-				return c.words(stringList(a[1])).contains(a[0].(string)), nil
+				return c.words(stringList(a[1])).Contains(a[0].(string)), nil
 			},
 		},
 		{
@@ -755,7 +755,7 @@ func lineEnds(r *Run, x any) (any, error) {
 		last := end
 		for last > start {
 			c, n := utf8.DecodeLastRuneInString(text[start:last])
-			if !isPad(c) {
+			if !plan.IsSpace(c) {
 				if err := r.step(1); err != nil {
 					return nil, err
 				}
@@ -900,7 +900,7 @@ func yearOf(d plan.Deadline) int {
 func similar(a, b string) float64 {
 	ba, bb := bigrams(a), bigrams(b)
 	if len(ba) == 0 && len(bb) == 0 {
-		if strings.TrimFunc(a, isPad) == strings.TrimFunc(b, isPad) {
+		if strings.TrimFunc(a, plan.IsSpace) == strings.TrimFunc(b, plan.IsSpace) {
 			return 1
 		}
 		return 0
@@ -918,7 +918,7 @@ func bigrams(s string) map[[2]rune]bool {
 	out := map[[2]rune]bool{}
 	prev := rune(-1)
 	for _, r := range s {
-		if isPad(r) {
+		if plan.IsSpace(r) {
 			continue
 		}
 		if prev >= 0 {
@@ -950,7 +950,7 @@ func unpaired(r *Run, src *plan.Source, s, e int, pairs *markPairs) (matchesT, e
 	text := src.Text[s:e]
 	for i, n := 0, 0; i < len(text); i += n {
 		var c rune
-		c, n = decodeRune(text, i)
+		c, n = plan.DecodeRune(text, i)
 		if err := r.step(1); err != nil {
 			return nil, err
 		}

@@ -1,11 +1,13 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -235,17 +237,25 @@ func TestFindWordsMatchesAlternation(t *testing.T) {
 			got, err := findWords(NewRun(src), plan.NewMatch(src, 0, len(src.Text)), c.words(tc.words))
 			require.NoError(t, err)
 			assert.Equal(t, want, got, text)
-			assert.Equal(t, alt.MatchString(text), c.words(tc.words).contains(text), text)
+			assert.Equal(t, alt.MatchString(text), c.words(tc.words).Contains(text), text)
 		}
 	}
 }
 
 // alternation is the regexp the word functions stand for: the words
-// quoted, longest first.
+// trimmed and quoted, longest first.
 func alternation(words []string) *regexp.Regexp {
-	m := newWordMatcher(words)
-	quoted := make([]string, len(m.words))
-	for i, w := range m.words {
+	var quoted []string
+	for _, w := range words {
+		if w = strings.TrimSpace(w); w != "" {
+			quoted = append(quoted, w)
+		}
+	}
+	slices.SortFunc(quoted, func(a, b string) int {
+		return cmp.Or(utf8.RuneCountInString(b)-utf8.RuneCountInString(a), strings.Compare(a, b))
+	})
+	quoted = slices.Compact(quoted)
+	for i, w := range quoted {
 		quoted[i] = regexp.QuoteMeta(w)
 	}
 	return regexp.MustCompile(strings.Join(quoted, "|"))
@@ -262,20 +272,20 @@ func TestKnownLists(t *testing.T) {
 	assert.Equal(t, []string{"帐号", "部暑"}, k.keys)
 	assert.NotNil(t, c.lookup(k.keys), "keys of a known list are known")
 	assert.Nil(t, c.lookup(slices.Clone(lists["typos"])), "a copy is not the list")
-	assert.True(t, c.words(slices.Clone(k.keys)).contains("请部暑"))
-	assert.True(t, c.words(k.keys).contains("请部暑"))
+	assert.True(t, c.words(slices.Clone(k.keys)).Contains("请部暑"))
+	assert.True(t, c.words(k.keys).Contains("请部暑"))
 }
 
 // The word matcher finds what the alternation finds in any string, valid
 // UTF-8 or not.
 func FuzzWordMatcher(f *testing.F) {
 	words := []string{"进一步加强", "加强", "a", "ab", "中", "\ufffd", "𠀀"}
-	m := newWordMatcher(words)
+	m := plan.NewWords(words)
 	alt := alternation(words)
 	f.Add("进一步加强中ab\xe4\xb8a\xed\xa0\x80加强𠀀")
 	f.Fuzz(func(t *testing.T, s string) {
 		var got [][]int
-		m.each(s, func(start, end int) bool {
+		m.Each(s, func(start, end int) bool {
 			got = append(got, []int{start, end})
 			return true
 		})

@@ -3,7 +3,6 @@ package rules
 import (
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/plancheck/plancheck/plan"
@@ -557,14 +556,14 @@ func sentences(u *plan.Unit, v *UnitView, slab *[]SentenceView) []*SentenceView 
 	add := func(s, e int) {
 		for s < e {
 			r, n := utf8.DecodeRuneInString(text[s:])
-			if !isPad(r) {
+			if !plan.IsSpace(r) {
 				break
 			}
 			s += n
 		}
 		for e > s {
 			r, n := utf8.DecodeLastRuneInString(text[:e])
-			if !isPad(r) {
+			if !plan.IsSpace(r) {
 				break
 			}
 			e -= n
@@ -616,11 +615,6 @@ func sentences(u *plan.Unit, v *UnitView, slab *[]SentenceView) []*SentenceView 
 	add(from, end)
 	return out
 }
-
-// isPad is the padding real texts carry: spaces, tabs, U+3000, NBSP.
-// Every space character is at or below U+3000: Chinese characters above
-// it return at once instead of searching unicode's tables.
-func isPad(r rune) bool { return r <= '\u3000' && unicode.IsSpace(r) }
 
 // within returns the elements of xs whose match lies inside [s, e): a
 // slice of xs when they are consecutive there (the usual case: facts come
