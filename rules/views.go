@@ -272,7 +272,6 @@ type Doc struct {
 	Src    *plan.Source
 	base   *Env
 	themes []Target // from AddThemes
-	lists  map[string][]string
 }
 
 // Each calls fn with every target of scope s, in document order, until
@@ -372,7 +371,7 @@ func NewDoc(p *plan.Plan, lists map[string][]string) *Doc {
 		v.Prev, v.Next = b.views[u.Prev], b.views[u.Next]
 	}
 	dv.ItemsCount = len(dv.Items)
-	return &Doc{Plan: dv, Src: p.Source, base: &Env{Plan: dv, Vocab: lists}, lists: lists}
+	return &Doc{Plan: dv, Src: p.Source, base: &Env{Plan: dv, Vocab: lists}}
 }
 
 func boolInt(b bool) int {
