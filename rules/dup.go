@@ -3,7 +3,6 @@ package rules
 import (
 	"math"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/plancheck/plancheck/plan"
 )
@@ -45,65 +44,83 @@ const (
 
 func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	idx := &dupIndex{best: map[*UnitView]dupHit{}}
-	// Items with the same text as an earlier one (spaces aside) are its
+	// Every task's characters, padding left out, decoded once into one
+	// array, for the identity test and the bigrams.
+	var tasks []*UnitView
+	size := 0
+	for _, it := range items {
+		if it.IsTask {
+			tasks = append(tasks, it)
+			size += len(it.Text)
+		}
+	}
+	chars := make([]rune, 0, size)
+	// Items with the same text as an earlier one (padding aside) are its
 	// duplicates at 1; only the first of each text takes part in the join.
 	var firsts []*UnitView
-	byHash := map[uint64][]*UnitView{}
-	for _, it := range items {
-		if !it.IsTask {
+	var texts [][]rune // of firsts
+	byHash := map[uint64][]int{}
+	for _, it := range tasks {
+		from := len(chars)
+		chars = appendPadFree(chars, it.Text)
+		text := chars[from:len(chars):len(chars)]
+		h := runesHash(text)
+		if f := sameText(texts, byHash[h], text); f >= 0 {
+			idx.best[it] = dupHit{of: firsts[f], score: 1}
+			chars = chars[:from]
 			continue
 		}
-		h := padFreeHash(it.Text)
-		if f := samePadFree(byHash[h], it.Text); f != nil {
-			idx.best[it] = dupHit{of: f, score: 1}
-			continue
-		}
-		byHash[h] = append(byHash[h], it)
+		byHash[h] = append(byHash[h], len(firsts))
 		firsts = append(firsts, it)
+		texts = append(texts, text)
 	}
 	// Each item's distinct bigrams, numbered in order of first appearance,
 	// with the count of items each occurs in; then renumbered by rank,
 	// rarest first (a counting sort, stable, so the same on every run).
 	// Sorted ranks serve both as the prefix order and for the Jaccard
-	// index, and postings are a slice.
+	// index, and postings are a slice. All sets share one backing array,
+	// sized by the characters (an upper bound on bigrams).
+	arena := make([]int32, 0, len(chars))
 	sets := make([][]int32, len(firsts))
-	var id bigramIDs
+	id := newBigramIDs(len(chars))
 	var df, counted []int32 // per bigram: items, and the last item counted (+1)
-	for i, it := range firsts {
-		var set []int32
-		prev := rune(-1)
-		for k := 0; k < len(it.Text); {
-			r, n := plan.DecodeRune(it.Text, k)
-			k += n
-			if plan.IsSpace(r) {
-				continue
+	for i, text := range texts {
+		start := len(arena)
+		for k := 1; k < len(text); k++ {
+			n := id.get(uint64(text[k-1])<<32|uint64(text[k]), int32(len(df)))
+			if int(n) == len(df) {
+				df = append(df, 0)
+				counted = append(counted, 0)
 			}
-			if prev >= 0 {
-				n := id.get(uint64(prev)<<32|uint64(r), int32(len(df)))
-				if int(n) == len(df) {
-					df = append(df, 0)
-					counted = append(counted, 0)
-				}
-				if counted[n] != int32(i+1) {
-					counted[n] = int32(i + 1)
-					df[n]++
-					set = append(set, n)
-				}
+			if counted[n] != int32(i+1) {
+				counted[n] = int32(i + 1)
+				df[n]++
+				arena = append(arena, n)
 			}
-			prev = r
 		}
-		sets[i] = set
+		sets[i] = arena[start:len(arena):len(arena)]
 	}
-	rank := rarestFirst(df)
+	sortByRank(sets, df)
+	// Postings in one array: bigram g's are posted[start[g]:end[g]], filled
+	// item by item, so that they hold the earlier items only.
+	start := make([]int32, len(df)+1)
 	for _, set := range sets {
-		for k, n := range set {
-			set[k] = rank[n]
+		for _, g := range set[:prefixLen(len(set), t)] {
+			start[g+1]++
 		}
-		slices.Sort(set)
 	}
-	postings := make([][]int, len(df))
-	seen := make([]bool, len(firsts)) // candidates of the current item, reset after it
-	var cands []int
+	for g := 1; g < len(start); g++ {
+		start[g] += start[g-1]
+	}
+	posted := make([]int32, start[len(df)])
+	end := slices.Clone(start[:len(df)])
+	postedAt := make([]int32, len(posted)) // the bigram's place in the posted item's set
+	// shared counts, per candidate of the current item, the prefix bigrams
+	// seen in common so far, plus one (0: not a candidate; pruned: cannot
+	// reach the threshold). Reset after each item.
+	const pruned = -1
+	shared := make([]int32, len(firsts))
+	var cands []int32
 	for i, it := range firsts {
 		n := len(sets[i])
 		if n == 0 {
@@ -112,35 +129,59 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 		prefix := sets[i][:prefixLen(n, t)]
 		best, bestJ := dupHit{}, -1
 		cands = cands[:0]
+		// Positional filter (PPJoin): the sets are in one global order, so
+		// the bigrams two items share before places p (in this item) and q
+		// (in the other) are all in both prefixes, and were all counted
+		// unless a posting list was cut (maxPosting); what they can share
+		// from p and q on is at most min(n−p, m−q).
+		complete := true
 	collect:
-		for _, g := range prefix {
-			ps := postings[g]
-			for _, j := range ps[max(0, len(ps)-maxPosting):] {
-				if len(cands) == maxCandidates {
-					break collect
-				}
-				if !seen[j] {
-					seen[j] = true
+		for p, g := range prefix {
+			from := max(start[g], end[g]-maxPosting)
+			if from > start[g] {
+				complete = false
+			}
+			for k := from; k < end[g]; k++ {
+				j := posted[k]
+				if shared[j] == 0 {
+					if len(cands) == maxCandidates {
+						break collect
+					}
 					cands = append(cands, j)
+					shared[j] = 1
 				}
+				if shared[j] == pruned {
+					continue
+				}
+				m := len(sets[j])
+				if complete && !canReach(int(shared[j])-1+min(n-p, m-int(postedAt[k])), n, m, t) {
+					shared[j] = pruned
+					continue
+				}
+				shared[j]++
 			}
 		}
 		for _, j := range cands {
-			seen[j] = false
+			ok := shared[j] != pruned
+			shared[j] = 0
+			if !ok {
+				continue
+			}
 			m := float64(len(sets[j]))
 			if m < t*float64(n) || float64(n) < t*m {
 				continue // sizes too far apart for the threshold
 			}
 			s := jaccard(sets[i], sets[j])
-			if s >= t && (s > best.score || s == best.score && j < bestJ) {
-				best, bestJ = dupHit{of: firsts[j], score: s}, j
+			if s >= t && (s > best.score || s == best.score && int(j) < bestJ) {
+				best, bestJ = dupHit{of: firsts[j], score: s}, int(j)
 			}
 		}
 		if best.of != nil {
 			idx.best[it] = best
 		}
-		for _, g := range prefix {
-			postings[g] = append(postings[g], i)
+		for p, g := range prefix {
+			posted[end[g]], postedAt[end[g]] = int32(i), int32(p)
+			end[g]++
 		}
 	}
 	return idx
@@ -174,13 +215,55 @@ func (t *bigramIDs) get(g uint64, next int32) int32 {
 	}
 }
 
+// newBigramIDs makes a table for the bigrams of n characters. Real texts
+// repeat about half their bigrams, so it is sized for n/2 and grows in
+// the rare text that has more.
+func newBigramIDs(n int) *bigramIDs {
+	size := 64
+	for size < n {
+		size *= 2
+	}
+	return &bigramIDs{keys: make([]uint64, size), ids: make([]int32, size)}
+}
+
 func (t *bigramIDs) grow() {
 	old, oldIDs := t.keys, t.ids
-	size := max(1024, 2*len(old))
-	t.keys, t.ids, t.n = make([]uint64, size), make([]int32, size), 0
+	t.keys, t.ids, t.n = make([]uint64, 2*len(old)), make([]int32, 2*len(old)), 0
 	for i, key := range old {
 		if key != 0 {
 			t.get(key-1, oldIDs[i])
+		}
+	}
+}
+
+// sortByRank renumbers every set's bigrams by their rank, rarest first
+// (rarestFirst), and leaves each set in ascending order. It sorts all
+// sets at once by listing, rank by rank, the sets that hold it (df is
+// each bigram's number of sets), rather than sorting each set.
+func sortByRank(sets [][]int32, df []int32) {
+	rank := rarestFirst(df)
+	// holders[first[r]:first[r+1]] are the sets holding the bigram of rank r.
+	first := make([]int32, len(df)+1)
+	for n, c := range df {
+		first[rank[n]+1] = c
+	}
+	for r := 1; r < len(first); r++ {
+		first[r] += first[r-1]
+	}
+	holders := make([]int32, first[len(df)])
+	next := slices.Clone(first[:len(df)])
+	for i, set := range sets {
+		for _, n := range set {
+			r := rank[n]
+			holders[next[r]] = int32(i)
+			next[r]++
+		}
+	}
+	filled := make([]int32, len(sets))
+	for r := range df {
+		for _, i := range holders[first[r]:first[r+1]] {
+			sets[i][filled[i]] = int32(r)
+			filled[i]++
 		}
 	}
 }
@@ -213,6 +296,14 @@ func prefixLen(n int, t float64) int {
 	return n - int(math.Ceil(t*float64(n)-1e-9)) + 1
 }
 
+// canReach reports whether two sets of sizes n and m sharing at most
+// overlap elements can have a Jaccard index of at least t. It errs on
+// the side of yes by a margin far above rounding, so that it never
+// rejects a pair jaccard would accept.
+func canReach(overlap, n, m int, t float64) bool {
+	return float64(overlap)*(1+t) >= t*float64(n+m)-1e-6
+}
+
 // jaccard is the Jaccard index of two sorted sets.
 func jaccard[T int32 | uint64](a, b []T) float64 {
 	if len(a) == 0 && len(b) == 0 {
@@ -234,55 +325,34 @@ func jaccard[T int32 | uint64](a, b []T) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
-// padFreeHash is the FNV-1a hash of s without its padding.
-func padFreeHash(s string) uint64 {
-	h := uint64(14695981039346656037)
+// appendPadFree appends the characters of s but its padding to dst.
+func appendPadFree(dst []rune, s string) []rune {
 	for i := 0; i < len(s); {
 		r, n := plan.DecodeRune(s, i)
 		i += n
 		if !plan.IsSpace(r) {
-			h = (h ^ uint64(r)) * 1099511628211
+			dst = append(dst, r)
 		}
+	}
+	return dst
+}
+
+// runesHash is the FNV-1a hash of rs.
+func runesHash(rs []rune) uint64 {
+	h := uint64(14695981039346656037)
+	for _, r := range rs {
+		h = (h ^ uint64(r)) * 1099511628211
 	}
 	return h
 }
 
-// samePadFree returns the unit among us whose text equals s, padding
-// aside, or nil.
-func samePadFree(us []*UnitView, s string) *UnitView {
-	for _, u := range us {
-		if u.Text == s || equalPadFree(u.Text, s) {
-			return u
+// sameText returns the one of candidates (indexes into texts) whose text
+// is text, or -1.
+func sameText(texts [][]rune, candidates []int, text []rune) int {
+	for _, c := range candidates {
+		if slices.Equal(texts[c], text) {
+			return c
 		}
 	}
-	return nil
-}
-
-func equalPadFree(a, b string) bool {
-	i, j := 0, 0
-	for {
-		for i < len(a) {
-			r, n := utf8.DecodeRuneInString(a[i:])
-			if !plan.IsSpace(r) {
-				break
-			}
-			i += n
-		}
-		for j < len(b) {
-			r, n := utf8.DecodeRuneInString(b[j:])
-			if !plan.IsSpace(r) {
-				break
-			}
-			j += n
-		}
-		if i == len(a) || j == len(b) {
-			return i == len(a) && j == len(b)
-		}
-		ra, na := utf8.DecodeRuneInString(a[i:])
-		rb, nb := utf8.DecodeRuneInString(b[j:])
-		if ra != rb {
-			return false
-		}
-		i, j = i+na, j+nb
-	}
+	return -1
 }

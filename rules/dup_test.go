@@ -182,12 +182,14 @@ func bigramSet(s string) []uint64 {
 	return slices.Compact(out)
 }
 
-func TestEqualPadFree(t *testing.T) {
+func TestPadFreeText(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
 		want bool
 	}{{"加强 管理", "加强管理", true}, {"　加强管理 ", "加强管理", true}, {"加强管理", "加强管", false}, {"", "  ", true}, {"甲", "乙", false}} {
-		assert.Equal(t, c.want, equalPadFree(c.a, c.b), "%q %q", c.a, c.b)
-		assert.Equal(t, c.want, padFreeHash(c.a) == padFreeHash(c.b), "%q %q", c.a, c.b)
+		a, b := appendPadFree(nil, c.a), appendPadFree(nil, c.b)
+		assert.Equal(t, c.want, slices.Equal(a, b), "%q %q", c.a, c.b)
+		assert.Equal(t, c.want, runesHash(a) == runesHash(b), "%q %q", c.a, c.b)
+		assert.Equal(t, c.want, sameText([][]rune{a}, []int{0}, b) == 0, "%q %q", c.a, c.b)
 	}
 }
