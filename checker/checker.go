@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr/vm"
 
@@ -22,11 +24,21 @@ type Checker struct {
 	set     *rules.Set
 	rules   []*rules.Rule
 	matcher *themes.Matcher
+	workers int // goroutines sharing one document's rules (≤ 1: one)
 }
 
 // New returns a checker for the rules of set enabled now.
 func New(set *rules.Set) *Checker {
 	return &Checker{set: set, rules: set.Enabled(), matcher: themes.NewMatcher(set.ThemeOptions())}
+}
+
+// WithWorkers returns a checker that runs the rules of each document on n
+// goroutines, so that a lone document uses the cores that checking
+// several documents side by side would. The findings do not change.
+func (c *Checker) WithWorkers(n int) *Checker {
+	d := *c
+	d.workers = n
+	return &d
 }
 
 // Matcher is the theme matcher built from the rule set's vocabulary, for
@@ -109,26 +121,54 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 		coverage, themeErrs = c.coverage(m, doc, p, parents)
 		errs = append(errs, themeErrs...)
 	}
-	var fs []found
-	var runErrs []*RunError
-	for _, r := range c.rules {
-		start := len(fs) // this rule's findings are fs[start:]
+	// Each rule's findings and errors, collected apart and joined in rule
+	// order, so that the result is the same however many workers ran.
+	type ruleResult struct {
+		fs   []found
+		errs []*RunError
+	}
+	results := make([]ruleResult, len(c.rules))
+	evalRule := func(m *vm.VM, i int) {
+		r, res := c.rules[i], &results[i]
 		run := rules.NewRun(p.Source)
 		doc.Each(r.Scope, func(t *rules.Target) bool {
 			hits, err := r.Eval(m, t, run)
 			if err != nil {
-				runErrs = append(runErrs, &RunError{File: p.File, Pos: t.Span.Start, RuleID: r.ID, Err: err})
+				res.errs = append(res.errs, &RunError{File: p.File, Pos: t.Span.Start, RuleID: r.ID, Err: err})
 				return !errors.Is(err, rules.ErrBudget)
 			}
 			for _, h := range hits {
-				fs = append(fs, found{text: h.Text, unit: t.Subject(), f: rules.Finding{
+				res.fs = append(res.fs, found{text: h.Text, unit: t.Subject(), f: rules.Finding{
 					RuleID: r.ID, Severity: r.Severity, File: p.File, Span: h.Span.Span, Excerpt: h.Span.Text,
 					Message: h.Message, Suggestion: h.Suggestion, Section: h.Section,
 				}})
 			}
 			return true
 		})
-		fs = fs[:start+len(capPerUnit(fs[start:], r.MaxPerUnit))] // capped in place
+		res.fs = capPerUnit(res.fs, r.MaxPerUnit)
+	}
+	if workers := min(c.workers, len(c.rules)); workers > 1 {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				m := &vm.VM{}
+				for i := int(next.Add(1) - 1); i < len(c.rules); i = int(next.Add(1) - 1) {
+					evalRule(m, i)
+				}
+			})
+		}
+		wg.Wait()
+	} else {
+		for i := range c.rules {
+			evalRule(m, i)
+		}
+	}
+	var fs []found
+	var runErrs []*RunError
+	for _, res := range results {
+		fs = append(fs, res.fs...)
+		runErrs = append(runErrs, res.errs...)
 	}
 	slices.SortFunc(fs, func(a, b found) int { return rules.Compare(a.f, b.f) })
 	fs = slices.CompactFunc(fs, func(a, b found) bool { return rules.Compare(a.f, b.f) == 0 })

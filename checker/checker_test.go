@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/plancheck/plancheck"
 	"github.com/plancheck/plancheck/checker"
 	"github.com/plancheck/plancheck/plan"
 	"github.com/plancheck/plancheck/rules"
@@ -253,4 +254,56 @@ func TestCheckCorpus(t *testing.T) {
 		total += len(findings)
 	}
 	assert.Positive(t, total)
+}
+
+// TestWorkersChangeNothing checks that running a document's rules on
+// several goroutines gives the findings and errors of one, in the same
+// order (under -race in CI, it also finds shared state the rules write),
+// with the default rules.
+func TestWorkersChangeNothing(t *testing.T) {
+	set, err := rules.LoadBuiltin(plancheck.DefaultRules, "rules.toml")
+	require.NoError(t, err)
+	texts := map[string]string{"draft.txt": draft}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "*.txt"))
+	fixtures, _ := filepath.Glob(filepath.Join("..", "fixtures", "rules", "*.txt"))
+	for _, f := range append(files, fixtures...) {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		texts[f] = string(data)
+	}
+	serial, parallel := checker.New(set), checker.New(set).WithWorkers(4)
+	for name, text := range texts {
+		p := parseText(t, set, name, text)
+		want, wantErrs := serial.Check(p)
+		got, gotErrs := parallel.Check(p)
+		assert.Equal(t, want, got, name)
+		assert.Equal(t, wantErrs, gotErrs, name)
+	}
+	// Rules sharing the document's lazily built state (the near-duplicate
+	// index) from several goroutines.
+	base, err := os.ReadFile("testdata/rules.toml")
+	require.NoError(t, err)
+	for _, id := range []string{"dup-a", "dup-b", "dup-c"} {
+		base = fmt.Appendf(base, "\n[[rule]]\nid = %q\ntitle = \"t\"\nseverity = \"info\"\nscope = \"item\"\ncheck = \"duplicate_of(plan, item, 0.6) != nil\"\nmessage = \"x\"\n", id)
+	}
+	path := filepath.Join(t.TempDir(), "rules.toml")
+	require.NoError(t, os.WriteFile(path, base, 0o644))
+	dups, err := rules.LoadFile(path, nil)
+	require.NoError(t, err)
+	dupText, err := os.ReadFile(filepath.Join("..", "fixtures", "rules", "item-duplicate.txt"))
+	require.NoError(t, err)
+	for range 5 {
+		p := parseText(t, dups, "dup.txt", string(dupText))
+		want, _ := checker.New(dups).Check(p)
+		require.NotEmpty(t, want)
+		got, _ := checker.New(dups).WithWorkers(3).Check(parseText(t, dups, "dup.txt", string(dupText)))
+		assert.Equal(t, want, got)
+	}
+	// Run errors keep their order too (item.prev is nil on first items).
+	bad := oneRule(t, "item", "item.prev.number > 0", "x")
+	p := parseText(t, bad, "draft.txt", draft)
+	_, wantErrs := checker.New(bad).Check(p)
+	_, gotErrs := checker.New(bad).WithWorkers(3).Check(p)
+	require.Len(t, wantErrs, 2)
+	assert.Equal(t, wantErrs, gotErrs)
 }

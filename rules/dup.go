@@ -42,6 +42,22 @@ const (
 	maxCandidates = 32
 )
 
+// dupIndex returns the document's index for threshold t, built on first
+// use.
+func (d *DocView) dupIndex(t float64) *dupIndex {
+	d.dupsMu.Lock()
+	defer d.dupsMu.Unlock()
+	idx := d.dups[t]
+	if idx == nil {
+		if d.dups == nil {
+			d.dups = map[float64]*dupIndex{}
+		}
+		idx = newDupIndex(d.Items, t)
+		d.dups[t] = idx
+	}
+	return idx
+}
+
 func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	idx := &dupIndex{best: map[*UnitView]dupHit{}}
 	// Every task's characters, padding left out, decoded once into one

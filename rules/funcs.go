@@ -458,15 +458,7 @@ func newFunctions(c *caches) []function {
 				if !(min > 0 && min <= 1) {
 					return unitT(nil), fmt.Errorf("duplicate_of: min %v is not in (0, 1]", min)
 				}
-				idx := d.dups[min]
-				if idx == nil {
-					if d.dups == nil {
-						d.dups = map[float64]*dupIndex{}
-					}
-					idx = newDupIndex(d.Items, min)
-					d.dups[min] = idx
-				}
-				return idx.best[u].of, nil
+				return d.dupIndex(min).best[u].of, nil
 			},
 		},
 		{

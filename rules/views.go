@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/plancheck/plancheck/plan"
@@ -137,8 +138,10 @@ type DocView struct {
 	Rows   []*RowView   `expr:"rows"`
 
 	P *plan.Plan `expr:"-"`
-	// dups is built on first use by duplicate_of, per threshold.
-	dups map[float64]*dupIndex
+	// dups is built on first use by duplicate_of, per threshold, under
+	// dupsMu: a document's rules may run on several goroutines.
+	dupsMu sync.Mutex
+	dups   map[float64]*dupIndex
 }
 
 // Env is the environment every rule expression is compiled against. Only

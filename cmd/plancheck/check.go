@@ -50,7 +50,7 @@ Examples:
 			&cli.StringFlag{Name: "fail-on", Value: "warning", Usage: "exit 1 when a finding is at or above this severity: info, warning, error or never"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: " + strings.Join(report.Formats(), ", ")},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to this file instead of standard output"},
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "files checked in parallel (the output order does not depend on it)"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "files checked in parallel; with fewer files, a file's rules run in parallel (the output does not depend on it)"},
 			&cli.StringFlag{Name: "baseline", Usage: "report only findings not recorded in this baseline file"},
 			&cli.StringFlag{Name: "write-baseline", Usage: "record the current findings in this baseline file"},
 			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the text format: auto (a terminal, unless NO_COLOR is set), always or never"},
@@ -181,7 +181,8 @@ func runCheck(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitError)
 	}
 
-	ck := checker.New(set)
+	// Fewer files than jobs: the spare workers share each file's rules.
+	ck := checker.New(set).WithWorkers(opt.jobs / max(1, len(names)))
 	x := plan.NewExtractor(&set.Vocab)
 	parents, err := readParents(c, set, x)
 	if err != nil {
