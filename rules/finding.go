@@ -80,13 +80,26 @@ type Finding struct {
 // Compare orders findings by file, position, end, rule and message: a
 // full key, so that sorting is deterministic.
 func Compare(a, b Finding) int {
-	return cmp.Or(
-		strings.Compare(a.File, b.File),
-		cmp.Compare(a.Start.Offset, b.Start.Offset),
-		cmp.Compare(a.End.Offset, b.End.Offset),
-		strings.Compare(a.RuleID, b.RuleID),
-		strings.Compare(a.Message, b.Message),
-	)
+	return a.Compare(&b)
+}
+
+// Compare is Compare(*a, *b) without copying the findings, for sorting
+// many. It returns at the first key that differs (cmp.Or would compare
+// every key).
+func (a *Finding) Compare(b *Finding) int {
+	if c := strings.Compare(a.File, b.File); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Start.Offset, b.Start.Offset); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.End.Offset, b.End.Offset); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.RuleID, b.RuleID); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
 }
 
 // SortFindings sorts fs in place and drops exact duplicates.
