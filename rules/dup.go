@@ -3,6 +3,7 @@ package rules
 import (
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/plancheck/plancheck/plan"
 )
@@ -59,10 +60,12 @@ func (d *DocView) dupIndex(t float64) *dupIndex {
 }
 
 func newDupIndex(items []*UnitView, t float64) *dupIndex {
+	sc := dupScratchPool.Get().(*dupScratch)
+	defer sc.release()
 	idx := &dupIndex{best: map[*UnitView]dupHit{}}
 	// Every task's characters, padding left out, decoded once into one
 	// array, for the identity test and the bigrams.
-	var tasks []*UnitView
+	tasks := sc.tasks[:0]
 	size := 0
 	for _, it := range items {
 		if it.IsTask {
@@ -70,11 +73,11 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 			size += len(it.Text)
 		}
 	}
-	chars := make([]rune, 0, size)
+	sc.tasks = tasks
+	chars := slices.Grow(sc.chars[:0], size)
 	// Items with the same text as an earlier one (padding aside) are its
 	// duplicates at 1; only the first of each text takes part in the join.
-	var firsts []*UnitView
-	var texts [][]rune // of firsts
+	firsts, texts := sc.firsts[:0], sc.texts[:0] // texts: of firsts
 	byHash := map[uint64][]int{}
 	for _, it := range tasks {
 		from := len(chars)
@@ -90,16 +93,17 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 		firsts = append(firsts, it)
 		texts = append(texts, text)
 	}
+	sc.chars, sc.firsts, sc.texts = chars, firsts, texts
 	// Each item's distinct bigrams, numbered in order of first appearance,
 	// with the count of items each occurs in; then renumbered by rank,
 	// rarest first (a counting sort, stable, so the same on every run).
 	// Sorted ranks serve both as the prefix order and for the Jaccard
 	// index, and postings are a slice. All sets share one backing array,
 	// sized by the characters (an upper bound on bigrams).
-	arena := make([]int32, 0, len(chars))
-	sets := make([][]int32, len(firsts))
-	id := newBigramIDs(len(chars))
-	var df, counted []int32 // per bigram: items, and the last item counted (+1)
+	arena := slices.Grow(sc.arena[:0], len(chars))
+	sets := slices.Grow(sc.sets[:0], len(firsts))[:len(firsts)]
+	id := sc.bigramIDs(len(chars))
+	df, counted := sc.df[:0], sc.counted[:0] // per bigram: items, and the last item counted (+1)
 	for i, text := range texts {
 		start := len(arena)
 		for k := 1; k < len(text); k++ {
@@ -116,10 +120,11 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 		}
 		sets[i] = arena[start:len(arena):len(arena)]
 	}
-	sortByRank(sets, df)
+	sc.arena, sc.sets, sc.df, sc.counted = arena, sets, df, counted
+	sc.sortByRank(sets, df)
 	// Postings in one array: bigram g's are posted[start[g]:end[g]], filled
 	// item by item, so that they hold the earlier items only.
-	start := make([]int32, len(df)+1)
+	start := zeroed(&sc.start, len(df)+1)
 	for _, set := range sets {
 		for _, g := range set[:prefixLen(len(set), t)] {
 			start[g+1]++
@@ -128,15 +133,16 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	for g := 1; g < len(start); g++ {
 		start[g] += start[g-1]
 	}
-	posted := make([]int32, start[len(df)])
-	end := slices.Clone(start[:len(df)])
-	postedAt := make([]int32, len(posted)) // the bigram's place in the posted item's set
+	posted := zeroed(&sc.posted, int(start[len(df)]))
+	end := append(sc.end[:0], start[:len(df)]...)
+	sc.end = end
+	postedAt := zeroed(&sc.postedAt, len(posted)) // the bigram's place in the posted item's set
 	// shared counts, per candidate of the current item, the prefix bigrams
 	// seen in common so far, plus one (0: not a candidate; pruned: cannot
 	// reach the threshold). Reset after each item.
 	const pruned = -1
-	shared := make([]int32, len(firsts))
-	var cands []int32
+	shared := zeroed(&sc.shared, len(firsts))
+	cands := sc.cands[:0]
 	for i, it := range firsts {
 		n := len(sets[i])
 		if n == 0 {
@@ -200,7 +206,44 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 			end[g]++
 		}
 	}
+	sc.cands = cands
 	return idx
+}
+
+// dupScratch holds newDupIndex's working arrays, reused from one document
+// to the next: an index allocates several times the size of the tasks'
+// text, which was a tenth of the memory allocated checking a folder.
+type dupScratch struct {
+	tasks, firsts []*UnitView
+	chars         []rune
+	texts         [][]rune
+	sets          [][]int32
+	keys          []uint64
+	ids, arena, df, counted, start, posted, end, postedAt, shared, cands,
+	rank, first, holders, next, filled, byCount []int32
+}
+
+var dupScratchPool = sync.Pool{New: func() any { return new(dupScratch) }}
+
+// release forgets the document (its units and texts) and returns the
+// arrays to the pool.
+func (sc *dupScratch) release() {
+	clear(sc.tasks)
+	clear(sc.firsts)
+	clear(sc.texts)
+	clear(sc.sets)
+	dupScratchPool.Put(sc)
+}
+
+// zeroed returns (*buf)[:n] cleared, growing *buf when it is too short.
+func zeroed[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	} else {
+		*buf = (*buf)[:n]
+		clear(*buf)
+	}
+	return *buf
 }
 
 // bigramIDs numbers bigrams: an open-addressing hash table, several
@@ -209,14 +252,21 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 type bigramIDs struct {
 	keys []uint64 // bigram+1; 0 marks a free slot
 	ids  []int32
-	n    int
+}
+
+// bigramIDs returns an empty table for the bigrams of n characters: at
+// least twice as large as their number, so that it always has a free
+// slot.
+func (sc *dupScratch) bigramIDs(n int) bigramIDs {
+	size := 64
+	for size < 2*(n+1) {
+		size *= 2
+	}
+	return bigramIDs{keys: zeroed(&sc.keys, size), ids: zeroed(&sc.ids, size)}
 }
 
 // get returns the number of bigram g, giving it next if it has none.
-func (t *bigramIDs) get(g uint64, next int32) int32 {
-	if 2*(t.n+1) > len(t.keys) {
-		t.grow()
-	}
+func (t bigramIDs) get(g uint64, next int32) int32 {
 	key := g + 1
 	mask := uint64(len(t.keys) - 1)
 	for i := (key * 0x9E3779B97F4A7C15) >> 32 & mask; ; i = (i + 1) & mask {
@@ -225,29 +275,7 @@ func (t *bigramIDs) get(g uint64, next int32) int32 {
 			return t.ids[i]
 		case 0:
 			t.keys[i], t.ids[i] = key, next
-			t.n++
 			return next
-		}
-	}
-}
-
-// newBigramIDs makes a table for the bigrams of n characters. Real texts
-// repeat about half their bigrams, so it is sized for n/2 and grows in
-// the rare text that has more.
-func newBigramIDs(n int) *bigramIDs {
-	size := 64
-	for size < n {
-		size *= 2
-	}
-	return &bigramIDs{keys: make([]uint64, size), ids: make([]int32, size)}
-}
-
-func (t *bigramIDs) grow() {
-	old, oldIDs := t.keys, t.ids
-	t.keys, t.ids, t.n = make([]uint64, 2*len(old)), make([]int32, 2*len(old)), 0
-	for i, key := range old {
-		if key != 0 {
-			t.get(key-1, oldIDs[i])
 		}
 	}
 }
@@ -256,18 +284,19 @@ func (t *bigramIDs) grow() {
 // (rarestFirst), and leaves each set in ascending order. It sorts all
 // sets at once by listing, rank by rank, the sets that hold it (df is
 // each bigram's number of sets), rather than sorting each set.
-func sortByRank(sets [][]int32, df []int32) {
-	rank := rarestFirst(df)
+func (sc *dupScratch) sortByRank(sets [][]int32, df []int32) {
+	rank := rarestFirst(df, &sc.rank, &sc.byCount)
 	// holders[first[r]:first[r+1]] are the sets holding the bigram of rank r.
-	first := make([]int32, len(df)+1)
+	first := zeroed(&sc.first, len(df)+1)
 	for n, c := range df {
 		first[rank[n]+1] = c
 	}
 	for r := 1; r < len(first); r++ {
 		first[r] += first[r-1]
 	}
-	holders := make([]int32, first[len(df)])
-	next := slices.Clone(first[:len(df)])
+	holders := zeroed(&sc.holders, int(first[len(df)]))
+	next := append(sc.next[:0], first[:len(df)]...)
+	sc.next = next
 	for i, set := range sets {
 		for _, n := range set {
 			r := rank[n]
@@ -275,7 +304,7 @@ func sortByRank(sets [][]int32, df []int32) {
 			next[r]++
 		}
 	}
-	filled := make([]int32, len(sets))
+	filled := zeroed(&sc.filled, len(sets))
 	for r := range df {
 		for _, i := range holders[first[r]:first[r+1]] {
 			sets[i][filled[i]] = int32(r)
@@ -284,25 +313,26 @@ func sortByRank(sets [][]int32, df []int32) {
 	}
 }
 
-// rarestFirst ranks ids by their counts, ascending, ties in id order.
-func rarestFirst(counts []int32) []int32 {
+// rarestFirst ranks ids by their counts, ascending, ties in id order,
+// into *rank (byCount is scratch).
+func rarestFirst(counts []int32, rank, byCount *[]int32) []int32 {
 	maxCount := int32(0)
 	for _, c := range counts {
 		maxCount = max(maxCount, c)
 	}
-	next := make([]int32, maxCount+2) // first rank of each count
+	next := zeroed(byCount, int(maxCount)+2) // first rank of each count
 	for _, c := range counts {
 		next[c+1]++
 	}
 	for c := 1; c < len(next); c++ {
 		next[c] += next[c-1]
 	}
-	rank := make([]int32, len(counts))
+	r := zeroed(rank, len(counts))
 	for i, c := range counts {
-		rank[i] = next[c]
+		r[i] = next[c]
 		next[c]++
 	}
-	return rank
+	return r
 }
 
 // prefixLen is how many of a set's n rarest bigrams must be indexed and
