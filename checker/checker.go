@@ -164,7 +164,11 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 			evalRule(m, i)
 		}
 	}
-	var fs []found
+	total := 0
+	for _, res := range results {
+		total += len(res.fs)
+	}
+	fs := make([]found, 0, total)
 	var runErrs []*RunError
 	for _, res := range results {
 		fs = append(fs, res.fs...)
@@ -183,7 +187,8 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 		return cmp.Compare(a, b)
 	})
 	order = slices.CompactFunc(order, func(a, b int32) bool { return fs[a].f.Compare(&fs[b].f) == 0 })
-	seen := map[string]int{}
+	type occurrence struct{ rule, text string }
+	seen := map[occurrence]int{}
 	normalized := map[string]string{} // findings on one unit share its text
 	findings = make([]rules.Finding, len(order))
 	for i, k := range order {
@@ -193,7 +198,7 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 			norm = rules.NormalizeText(x.text)
 			normalized[x.text] = norm
 		}
-		key := x.f.RuleID + "\x00" + norm
+		key := occurrence{x.f.RuleID, norm}
 		x.f.Fingerprint = rules.FingerprintNormalized(x.f.RuleID, norm, seen[key])
 		seen[key]++
 		findings[i] = x.f

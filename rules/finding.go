@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/plancheck/plancheck/plan"
 )
@@ -119,14 +120,21 @@ func Fingerprint(ruleID, unitText string, occurrence int) string {
 // FingerprintNormalized is Fingerprint of a text already normalized with
 // NormalizeText.
 func FingerprintNormalized(ruleID, normalized string, occurrence int) string {
-	h := sha256.New()
-	h.Write([]byte(ruleID))
-	h.Write([]byte{0})
-	h.Write([]byte(normalized))
-	h.Write([]byte{0})
-	h.Write([]byte(strconv.Itoa(occurrence)))
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	// Hashed from one pooled buffer: writing the unit text to a hash.Hash
+	// copied it for every finding.
+	bp := fingerprintBufs.Get().(*[]byte)
+	b := append((*bp)[:0], ruleID...)
+	b = append(b, 0)
+	b = append(b, normalized...)
+	b = append(b, 0)
+	b = strconv.AppendInt(b, int64(occurrence), 10)
+	sum := sha256.Sum256(b)
+	*bp = b
+	fingerprintBufs.Put(bp)
+	return hex.EncodeToString(sum[:8])
 }
+
+var fingerprintBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // NormalizeText removes every space (ASCII, U+3000, NBSP, line ends) from s.
 func NormalizeText(s string) string {

@@ -204,7 +204,7 @@ func runCheck(c *cli.Context) error {
 		return checkOne(c, name, set, ck, x, parents)
 	}, func(r fileResult) error {
 		progress.step()
-		f := report.File{Name: r.name, Source: r.src, Err: r.err, Title: r.title, Doc: r.doc}
+		f := report.File{Name: r.name, Source: r.src, Err: r.err, Title: r.title, Doc: r.doc, Findings: make([]rules.Finding, 0, len(r.findings))}
 		if r.err != nil {
 			fmt.Fprintln(c.App.ErrWriter, "plancheck:", r.err)
 			raise(exitError)
@@ -214,7 +214,7 @@ func runCheck(c *cli.Context) error {
 			raise(exitError)
 		}
 		for _, fd := range r.findings {
-			if fd.Severity < opt.minSeverity || opt.baseline[baselineKey(fd)] {
+			if fd.Severity < opt.minSeverity || len(opt.baseline) > 0 && opt.baseline[baselineKey(fd)] {
 				continue
 			}
 			f.Findings = append(f.Findings, fd)

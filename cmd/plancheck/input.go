@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -58,7 +59,7 @@ func loadRules(c *cli.Context) (*rules.Set, error) {
 // readInput reads a file, or standard input for "-", and decodes it (see
 // checker.ReadInput), refusing inputs over --max-size.
 func readInput(c *cli.Context, name string) (checker.Input, error) {
-	display, r := name, io.Reader(nil)
+	display, r, size := name, io.Reader(nil), int64(0)
 	if name == "-" {
 		display, r = "<stdin>", c.App.Reader
 	} else {
@@ -67,18 +68,29 @@ func readInput(c *cli.Context, name string) (checker.Input, error) {
 			return checker.Input{}, err
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return checker.Input{}, fmt.Errorf("%s: is a directory", name)
+		if st, err := f.Stat(); err == nil {
+			if st.IsDir() {
+				return checker.Input{}, fmt.Errorf("%s: is a directory", name)
+			}
+			size = st.Size()
 		}
 		r = f
 	}
 	max := c.Int64("max-size")
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
+	tooLarge := fmt.Errorf("%s: %w: more than %d bytes (raise the limit with --max-size)", display, plan.ErrTooLarge, max)
+	if size > max {
+		return checker.Input{}, tooLarge
+	}
+	// Read into a buffer of the file's size (plus room to see that it
+	// ends), not one doubled as it fills; the limit still holds for
+	// inputs whose size is not known (standard input, pipes).
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
 		return checker.Input{}, fmt.Errorf("%s: %w", display, err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > max {
-		return checker.Input{}, fmt.Errorf("%s: %w: more than %d bytes (raise the limit with --max-size)", display, plan.ErrTooLarge, max)
+		return checker.Input{}, tooLarge
 	}
 	return checker.ReadInput(display, data)
 }
