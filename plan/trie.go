@@ -35,19 +35,16 @@ func (s *runeSet) has(r rune) bool {
 	return s.astral != nil && slices.Contains(s.astral, r)
 }
 
-// decodeRune is utf8.DecodeRuneInString(s[i:]) with ASCII decoded inline
-// and small enough to be inlined itself.
+// decodeRune is utf8.DecodeRuneInString(s[i:]) with ASCII and the
+// three-byte form decoded inline.
 func decodeRune(s string, i int) (rune, int) {
-	if c := s[i]; c < utf8.RuneSelf {
+	// One call per character: the three-byte form (nearly all Chinese)
+	// is decoded here, without the general decoder's tables.
+	c := s[i]
+	if c < utf8.RuneSelf {
 		return rune(c), 1
 	}
-	return decodeMultibyte(s, i)
-}
-
-// decodeMultibyte decodes the three-byte form (nearly all Chinese)
-// without the general decoder's tables.
-func decodeMultibyte(s string, i int) (rune, int) {
-	if c := s[i]; c&0xF0 == 0xE0 && i+2 < len(s) {
+	if c&0xF0 == 0xE0 && i+2 < len(s) {
 		c1, c2 := s[i+1], s[i+2]
 		if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
 			r := rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
