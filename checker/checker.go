@@ -71,6 +71,9 @@ type found struct {
 	unit any
 }
 
+// foundBufs holds the buffers workers collect findings in.
+var foundBufs = sync.Pool{New: func() any { return new([]found) }}
+
 // capPerUnit keeps at most max findings of one rule per unit (0: all);
 // the last one kept says how many more the unit has.
 func capPerUnit(fs []found, max int) []found {
@@ -122,15 +125,19 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 		errs = append(errs, themeErrs...)
 	}
 	// Each rule's findings and errors, collected apart and joined in rule
-	// order, so that the result is the same however many workers ran.
+	// order, so that the result is the same however many workers ran. A
+	// worker appends its rules' findings to one pooled buffer, so that
+	// they are not collected a rule at a time in slices grown by doubling.
 	type ruleResult struct {
-		fs   []found
-		errs []*RunError
+		buf      *[]found // the worker's buffer
+		from, to int      // this rule's findings in it
+		errs     []*RunError
 	}
 	results := make([]ruleResult, len(c.rules))
-	evalRule := func(m *vm.VM, i int) {
+	evalRule := func(m *vm.VM, buf *[]found, i int) {
 		r, res := c.rules[i], &results[i]
 		run := rules.NewRun(p.Source)
+		from := len(*buf)
 		doc.Each(r.Scope, func(t *rules.Target) bool {
 			hits, err := r.Eval(m, t, run)
 			if err != nil {
@@ -138,41 +145,54 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 				return !errors.Is(err, rules.ErrBudget)
 			}
 			for _, h := range hits {
-				res.fs = append(res.fs, found{text: h.Text, unit: t.Subject(), f: rules.Finding{
+				*buf = append(*buf, found{text: h.Text, unit: t.Subject(), f: rules.Finding{
 					RuleID: r.ID, Severity: r.Severity, File: p.File, Span: h.Span.Span, Excerpt: h.Span.Text,
 					Message: h.Message, Suggestion: h.Suggestion, Section: h.Section,
 				}})
 			}
 			return true
 		})
-		res.fs = capPerUnit(res.fs, r.MaxPerUnit)
+		*buf = (*buf)[:from+len(capPerUnit((*buf)[from:], r.MaxPerUnit))] // capped in place
+		res.buf, res.from, res.to = buf, from, len(*buf)
 	}
-	if workers := min(c.workers, len(c.rules)); workers > 1 {
+	workers := max(1, min(c.workers, len(c.rules)))
+	bufs := make([]*[]found, workers)
+	for w := range bufs {
+		bufs[w] = foundBufs.Get().(*[]found)
+	}
+	if workers > 1 {
 		var next atomic.Int64
 		var wg sync.WaitGroup
-		for range workers {
+		for w := range workers {
 			wg.Go(func() {
 				m := &vm.VM{}
 				for i := int(next.Add(1) - 1); i < len(c.rules); i = int(next.Add(1) - 1) {
-					evalRule(m, i)
+					evalRule(m, bufs[w], i)
 				}
 			})
 		}
 		wg.Wait()
 	} else {
 		for i := range c.rules {
-			evalRule(m, i)
+			evalRule(m, bufs[0], i)
 		}
 	}
 	total := 0
 	for _, res := range results {
-		total += len(res.fs)
+		total += res.to - res.from
 	}
 	fs := make([]found, 0, total)
 	var runErrs []*RunError
 	for _, res := range results {
-		fs = append(fs, res.fs...)
+		if res.buf != nil {
+			fs = append(fs, (*res.buf)[res.from:res.to]...)
+		}
 		runErrs = append(runErrs, res.errs...)
+	}
+	for _, buf := range bufs {
+		clear(*buf) // the pool must not keep this document alive
+		*buf = (*buf)[:0]
+		foundBufs.Put(buf)
 	}
 	// Sorted through an index: a found is a few hundred bytes to swap.
 	order := make([]int32, len(fs))
