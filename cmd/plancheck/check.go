@@ -204,7 +204,8 @@ func runCheck(c *cli.Context) error {
 		return checkOne(c, name, set, ck, x, parents)
 	}, func(r fileResult) error {
 		progress.step()
-		f := report.File{Name: r.name, Source: r.src, Err: r.err, Title: r.title, Doc: r.doc, Findings: make([]rules.Finding, 0, len(r.findings))}
+		// Findings below --severity or in the baseline are dropped in place.
+		f := report.File{Name: r.name, Source: r.src, Err: r.err, Title: r.title, Doc: r.doc, Findings: r.findings[:0]}
 		if r.err != nil {
 			fmt.Fprintln(c.App.ErrWriter, "plancheck:", r.err)
 			raise(exitError)
