@@ -218,8 +218,8 @@ type dupScratch struct {
 	chars         []rune
 	texts         [][]rune
 	sets          [][]int32
-	keys          []uint64
-	ids, arena, df, counted, start, posted, end, postedAt, shared, cands,
+	slots         []bigramSlot
+	arena, df, counted, start, posted, end, postedAt, shared, cands,
 	rank, first, holders, next, filled, byCount []int32
 }
 
@@ -248,10 +248,13 @@ func zeroed[T any](buf *[]T, n int) []T {
 
 // bigramIDs numbers bigrams: an open-addressing hash table, several
 // times faster than a map for this one job, which runs on every
-// character of every task.
-type bigramIDs struct {
-	keys []uint64 // bigram+1; 0 marks a free slot
-	ids  []int32
+// character of every task. A slot holds its key and number side by side,
+// so that a probe reads one cache line.
+type bigramIDs []bigramSlot
+
+type bigramSlot struct {
+	key uint64 // bigram+1; 0 marks a free slot
+	id  int32
 }
 
 // bigramIDs returns an empty table for the bigrams of n characters: at
@@ -262,19 +265,19 @@ func (sc *dupScratch) bigramIDs(n int) bigramIDs {
 	for size < 2*(n+1) {
 		size *= 2
 	}
-	return bigramIDs{keys: zeroed(&sc.keys, size), ids: zeroed(&sc.ids, size)}
+	return zeroed(&sc.slots, size)
 }
 
 // get returns the number of bigram g, giving it next if it has none.
 func (t bigramIDs) get(g uint64, next int32) int32 {
 	key := g + 1
-	mask := uint64(len(t.keys) - 1)
+	mask := uint64(len(t) - 1)
 	for i := (key * 0x9E3779B97F4A7C15) >> 32 & mask; ; i = (i + 1) & mask {
-		switch t.keys[i] {
+		switch t[i].key {
 		case key:
-			return t.ids[i]
+			return t[i].id
 		case 0:
-			t.keys[i], t.ids[i] = key, next
+			t[i] = bigramSlot{key, next}
 			return next
 		}
 	}
@@ -374,6 +377,17 @@ func jaccard[T int32 | uint64](a, b []T) float64 {
 // appendPadFree appends the characters of s but its padding to dst.
 func appendPadFree(dst []rune, s string) []rune {
 	for i := 0; i < len(s); {
+		// Chinese characters inline: a valid three-byte form above U+3000,
+		// where no space lies (plan.IsSpace).
+		if c := s[i]; c&0xF0 == 0xE0 && i+2 < len(s) {
+			c1, c2 := s[i+1], s[i+2]
+			r := rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+			if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && r > 0x3000 && (r < 0xD800 || r > 0xDFFF) {
+				dst = append(dst, r)
+				i += 3
+				continue
+			}
+		}
 		r, n := plan.DecodeRune(s, i)
 		i += n
 		if !plan.IsSpace(r) {

@@ -182,6 +182,24 @@ func bigramSet(s string) []uint64 {
 	return slices.Compact(out)
 }
 
+// TestAppendPadFreeDecodesAsRange checks the inline decoding against
+// ranging over the string, on real text and broken bytes.
+func TestAppendPadFreeDecodesAsRange(t *testing.T) {
+	inputs := []string{"", "　", "\u3000\u3001，。", "加强 管理\u00a0。", "\xe4\xb8", "\xed\xa0\x80x", "\xe0\x80\xafy", "a\xffb\xe4\xb8\xadc", "\U0001F600中"}
+	if data, err := os.ReadFile("../fixtures/samples/draft.txt"); err == nil {
+		inputs = append(inputs, string(data))
+	}
+	for _, in := range inputs {
+		var want []rune
+		for _, r := range in {
+			if !plan.IsSpace(r) {
+				want = append(want, r)
+			}
+		}
+		assert.Equal(t, want, appendPadFree(nil, in), "%q", in)
+	}
+}
+
 func TestPadFreeText(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
