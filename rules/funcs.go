@@ -384,10 +384,10 @@ func newFunctions(c *caches) []function {
 			types: []any{new(func(string, int) string)},
 			impl: func(r *Run, a []any) (any, error) {
 				s, n := a[0].(string), a[1].(int)
-				if rs := []rune(s); n >= 0 && len(rs) > n {
-					return string(rs[:n]) + "…", nil
+				if n < 0 {
+					return s, nil
 				}
-				return s, nil
+				return clipRunes(s, n), nil
 			},
 		},
 		{
@@ -1031,9 +1031,20 @@ func unitRef(u *UnitView) string {
 	return "第" + label + "条"
 }
 
+// clipRunes shortens s to its first n characters and …, when it has more.
+// It walks the characters rather than converting to []rune: a message
+// clips the title of every finding.
 func clipRunes(s string, n int) string {
-	if rs := []rune(s); len(rs) > n {
-		return string(rs[:n]) + "…"
+	i := 0
+	for range n {
+		if i >= len(s) {
+			return s
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 	}
-	return s
+	if i >= len(s) {
+		return s
+	}
+	return s[:i] + "…"
 }

@@ -294,3 +294,19 @@ func FuzzWordMatcher(f *testing.F) {
 		}
 	})
 }
+
+func TestClipRunes(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"", 0, ""}, {"", 3, ""}, {"加强管理", 0, "…"}, {"加强管理", 2, "加强…"},
+		{"加强管理", 4, "加强管理"}, {"加强管理", 9, "加强管理"}, {"ab加强", 3, "ab加…"},
+	} {
+		assert.Equal(t, c.want, clipRunes(c.s, c.n), "%q %d", c.s, c.n)
+		if rs := []rune(c.s); len(rs) > c.n { // the definition it replaces
+			assert.Equal(t, string(rs[:c.n])+"…", clipRunes(c.s, c.n))
+		}
+	}
+}
