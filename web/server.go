@@ -108,8 +108,11 @@ func New(cfg Config) (*Server, error) {
 		}
 		seen[rs.Name] = true
 		s.sets = append(s.sets, &ruleSet{
-			RuleSet:   rs,
-			checker:   checker.New(rs.Set),
+			RuleSet: rs,
+			// A request's rules share the cores: a reviewer waiting on an
+			// idle server gets the answer sooner; under load the checks
+			// running at once (MaxConcurrent) share them anyway.
+			checker:   checker.New(rs.Set).WithWorkers(runtime.GOMAXPROCS(0)),
 			extractor: plan.NewExtractor(&rs.Set.Vocab),
 			infos:     ruleInfos(rs.Set),
 		})
