@@ -79,6 +79,29 @@ measure "big.txt, text format" "(for reference)" 1 "$bin" check --fail-on never 
 measure "10,000 files, --jobs 2" "< 5 s, flat memory" 1 "$bin" check --format json --fail-on never --jobs 2 "$many"
 measure "1,000 files, --jobs 2" "(memory vs 10,000)" 1 "$bin" check --format json --fail-on never --jobs 2 "$many1k"
 
+# The page: the same corpus file checked by a running `plancheck serve`,
+# whose rules were compiled once at start-up; best of 20 requests, as
+# curl times them (needs curl).
+if command -v curl >/dev/null 2>&1; then
+  "$bin" serve --addr 127.0.0.1:0 --quiet >"$out/serve.txt" 2>&1 &
+  serve_pid=$!
+  url=""
+  for _ in $(seq 100); do
+    url=$(grep -o 'http://[^ ]*/' "$out/serve.txt" || true)
+    if [ -n "$url" ]; then break; fi
+    sleep 0.05
+  done
+  best=""
+  for _ in $(seq 20); do
+    t=$(curl -s -o /dev/null -w '%{time_total}' -F "draft=@$one" -F format=json "${url}api/check")
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+  done
+  kill "$serve_pid"
+  printf '| %-34s | %8.3f s | %10s | %-22s |\n' "one corpus file, plancheck serve" "$best" "-" "(the page; < 0.01 s)"
+else
+  echo "bench: curl absent, the plancheck serve row is skipped" >&2
+fi
+
 # Where the time and memory of the big run go: CPU and allocation profiles
 # (kept in $out for `go tool pprof`), the heaviest of the project's own
 # functions by cumulative time, and the largest allocators.

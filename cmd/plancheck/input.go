@@ -77,9 +77,11 @@ func readInput(c *cli.Context, name string) (checker.Input, error) {
 		r = f
 	}
 	max := c.Int64("max-size")
-	tooLarge := fmt.Errorf("%s: %w: more than %d bytes (raise the limit with --max-size)", display, plan.ErrTooLarge, max)
+	tooLarge := func() error {
+		return fmt.Errorf("%s: %w: more than %d bytes (raise the limit with --max-size)", display, plan.ErrTooLarge, max)
+	}
 	if size > max {
-		return checker.Input{}, tooLarge
+		return checker.Input{}, tooLarge()
 	}
 	// Read into a buffer of the file's size (plus room to see that it
 	// ends), not one doubled as it fills; the limit still holds for
@@ -90,7 +92,7 @@ func readInput(c *cli.Context, name string) (checker.Input, error) {
 	}
 	data := buf.Bytes()
 	if int64(len(data)) > max {
-		return checker.Input{}, tooLarge
+		return checker.Input{}, tooLarge()
 	}
 	return checker.ReadInput(display, data)
 }
