@@ -124,9 +124,22 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 		coverage, themeErrs = c.coverage(m, doc, p, parents)
 		errs = append(errs, themeErrs...)
 	}
-	// Each rule's findings and errors, collected apart and joined in rule
-	// order, so that the result is the same however many workers ran. A
-	// worker appends its rules' findings to one pooled buffer, so that
+	fs, runErrs := c.runRules(m, doc, p)
+	findings = sortedFindings(fs)
+	slices.SortStableFunc(runErrs, func(a, b *RunError) int {
+		return cmp.Or(cmp.Compare(a.Pos.Offset, b.Pos.Offset), cmp.Compare(a.RuleID, b.RuleID))
+	})
+	for _, e := range runErrs {
+		errs = append(errs, e)
+	}
+	return findings, coverage, errs
+}
+
+// runRules runs every rule over doc with c.workers goroutines (m serving
+// the first) and returns the findings and errors in rule order, so that
+// the result is the same however many ran.
+func (c *Checker) runRules(m *vm.VM, doc *rules.Doc, p *plan.Plan) ([]found, []*RunError) {
+	// A worker appends its rules' findings to one pooled buffer, so that
 	// they are not collected a rule at a time in slices grown by doubling.
 	type ruleResult struct {
 		buf      *[]found // the worker's buffer
@@ -194,6 +207,12 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 		*buf = (*buf)[:0]
 		foundBufs.Put(buf)
 	}
+	return fs, runErrs
+}
+
+// sortedFindings sorts fs (see rules.Compare), drops duplicates and gives
+// each finding its fingerprint.
+func sortedFindings(fs []found) []rules.Finding {
 	// Sorted through an index: a found is a few hundred bytes to swap.
 	order := make([]int32, len(fs))
 	for i := range order {
@@ -210,7 +229,7 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 	type occurrence struct{ rule, text string }
 	seen := map[occurrence]int{}
 	normalized := map[string]string{} // findings on one unit share its text
-	findings = make([]rules.Finding, len(order))
+	findings := make([]rules.Finding, len(order))
 	for i, k := range order {
 		x := &fs[k]
 		norm, ok := normalized[x.text]
@@ -223,13 +242,7 @@ func (c *Checker) CheckAgainst(p *plan.Plan, parents []*plan.Plan) (findings []r
 		seen[key]++
 		findings[i] = x.f
 	}
-	slices.SortStableFunc(runErrs, func(a, b *RunError) int {
-		return cmp.Or(cmp.Compare(a.Pos.Offset, b.Pos.Offset), cmp.Compare(a.RuleID, b.RuleID))
-	})
-	for _, e := range runErrs {
-		errs = append(errs, e)
-	}
-	return findings, coverage, errs
+	return findings
 }
 
 // coverage derives the parents' themes, keeps the declared themes that
