@@ -377,17 +377,6 @@ func jaccard[T int32 | uint64](a, b []T) float64 {
 // appendPadFree appends the characters of s but its padding to dst.
 func appendPadFree(dst []rune, s string) []rune {
 	for i := 0; i < len(s); {
-		// Chinese characters inline: a valid three-byte form above U+3000,
-		// where no space lies (plan.IsSpace).
-		if c := s[i]; c&0xF0 == 0xE0 && i+2 < len(s) {
-			c1, c2 := s[i+1], s[i+2]
-			r := rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
-			if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && r > 0x3000 && (r < 0xD800 || r > 0xDFFF) {
-				dst = append(dst, r)
-				i += 3
-				continue
-			}
-		}
 		r, n := plan.DecodeRune(s, i)
 		i += n
 		if !plan.IsSpace(r) {
