@@ -218,7 +218,7 @@ type dupScratch struct {
 	chars         []rune
 	texts         [][]rune
 	sets          [][]int32
-	slots         []bigramSlot
+	ids           bigramIDs
 	arena, df, counted, start, posted, end, postedAt, shared, cands,
 	rank, first, holders, next, filled, byCount []int32
 }
@@ -250,35 +250,58 @@ func zeroed[T any](buf *[]T, n int) []T {
 // times faster than a map for this one job, which runs on every
 // character of every task. A slot holds its key and number side by side,
 // so that a probe reads one cache line.
-type bigramIDs []bigramSlot
+type bigramIDs struct {
+	slots []bigramSlot
+	n     int // slots in use
+}
 
 type bigramSlot struct {
 	key uint64 // bigram+1; 0 marks a free slot
 	id  int32
 }
 
-// bigramIDs returns an empty table for the bigrams of n characters: at
-// least twice as large as their number, so that it always has a free
-// slot.
-func (sc *dupScratch) bigramIDs(n int) bigramIDs {
+// maxInitialSlots bounds the table made before counting: a long plan
+// repeats most of its bigrams (the 12 MB benchmark file has 20,000
+// distinct ones in two million characters), so it starts at 64K slots and
+// grows if the text needs more.
+const maxInitialSlots = 1 << 16
+
+// bigramIDs returns the scratch table, emptied, for the bigrams of n
+// characters.
+func (sc *dupScratch) bigramIDs(n int) *bigramIDs {
 	size := 64
-	for size < 2*(n+1) {
+	for size < 2*(n+1) && size < maxInitialSlots {
 		size *= 2
 	}
-	return zeroed(&sc.slots, size)
+	sc.ids = bigramIDs{slots: zeroed(&sc.ids.slots, size)}
+	return &sc.ids
 }
 
 // get returns the number of bigram g, giving it next if it has none.
-func (t bigramIDs) get(g uint64, next int32) int32 {
+func (t *bigramIDs) get(g uint64, next int32) int32 {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
 	key := g + 1
-	mask := uint64(len(t) - 1)
+	mask := uint64(len(t.slots) - 1)
 	for i := (key * 0x9E3779B97F4A7C15) >> 32 & mask; ; i = (i + 1) & mask {
-		switch t[i].key {
+		switch t.slots[i].key {
 		case key:
-			return t[i].id
+			return t.slots[i].id
 		case 0:
-			t[i] = bigramSlot{key, next}
+			t.slots[i] = bigramSlot{key, next}
+			t.n++
 			return next
+		}
+	}
+}
+
+func (t *bigramIDs) grow() {
+	old := t.slots
+	t.slots, t.n = make([]bigramSlot, 2*len(old)), 0
+	for _, s := range old {
+		if s.key != 0 {
+			t.get(s.key-1, s.id)
 		}
 	}
 }

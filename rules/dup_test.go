@@ -211,3 +211,30 @@ func TestPadFreeText(t *testing.T) {
 		assert.Equal(t, c.want, sameText([][]rune{a}, []int{0}, b) == 0, "%q %q", c.a, c.b)
 	}
 }
+
+// TestBigramIDsGrow numbers more bigrams than the table is first made for:
+// each keeps its number through the growths.
+func TestBigramIDsGrow(t *testing.T) {
+	var sc dupScratch
+	ids := sc.bigramIDs(10)
+	first := len(ids.slots)
+	const n = 3 * maxInitialSlots
+	for i := range n {
+		g := uint64(0x4E00+i%5000)<<32 | uint64(0x4E00+i/5000)
+		if got := ids.get(g, int32(i)); got != int32(i) {
+			t.Fatalf("bigram %d numbered %d", i, got)
+		}
+	}
+	assert.Greater(t, len(ids.slots), first)
+	assert.GreaterOrEqual(t, len(ids.slots), 2*n)
+	for i := range n {
+		g := uint64(0x4E00+i%5000)<<32 | uint64(0x4E00+i/5000)
+		if got := ids.get(g, -1); got != int32(i) {
+			t.Fatalf("bigram %d: %d after growing", i, got)
+		}
+	}
+	// The scratch keeps the grown table for the next document, emptied.
+	again := sc.bigramIDs(10)
+	assert.Equal(t, 0, again.n)
+	assert.Equal(t, int32(7), again.get(1, 7))
+}
