@@ -105,7 +105,7 @@ func NewExtractor(v *Vocab) *Extractor {
 	}
 	dateMarks := []rune(deadlineMarks)
 	var anchors []string
-	for _, f := range dateForms {
+	for _, f := range dateForms() {
 		for _, a := range f.re.anchors {
 			r, _ := utf8.DecodeRuneInString(a)
 			dateMarks = append(dateMarks, r)

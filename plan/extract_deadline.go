@@ -3,6 +3,7 @@ package plan
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -83,8 +84,15 @@ func (g submatch) kind() string {
 	return DeadlineDate
 }
 
-// dateForms are compiled once: they are grammar, the same for every Vocab.
-var dateForms = newDateForms()
+// dateForms are compiled once, on first use (or by Precompile): they are
+// grammar, the same for every Vocab, and compiling them is most of the
+// package's start-up cost, which commands that parse nothing need not pay.
+var dateForms = sync.OnceValue(newDateForms)
+
+// Precompile compiles the parser's date patterns now. A command about to
+// spend a while on something else (loading rules) runs it on another
+// goroutine, so that its first parse does not wait for them.
+func Precompile() { dateForms() }
 
 // newDateForms compiles the date forms. Each names the anchors one of
 // which every match of its pattern contains, so that the pattern runs only
@@ -223,7 +231,7 @@ func (x *Extractor) deadlinesIn(src *Source, lo, hi, year int, found *scanned, o
 		}
 	}
 	found.anchors = anchors
-	for _, f := range dateForms {
+	for _, f := range dateForms() {
 		f.re.each(text, lo, hi, anchors, func(loc []int) {
 			s, e := loc[0], loc[1]
 			if within(titles, s, e) || !numeralBoundary(text, s) || f.bracketNames && fillsBracket(text, s, e) {

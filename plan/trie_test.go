@@ -155,7 +155,7 @@ func TestAnchoredRegexp(t *testing.T) {
 	defer found.release()
 	for _, text := range texts {
 		x.deadlineWords.scan(text, 0, len(text), found)
-		for _, f := range dateForms {
+		for _, f := range dateForms() {
 			want := f.re.re.FindAllStringSubmatchIndex(text, -1)
 			var got [][]int
 			f.re.each(text, 0, len(text), found.marks, func(loc []int) { got = append(got, loc) })

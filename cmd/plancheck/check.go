@@ -143,6 +143,7 @@ func runCheck(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitError)
 	}
 	defer stopProfiles()
+	go plan.Precompile() // while the rules load
 	set, err := loadRules(c)
 	if err != nil {
 		return err
