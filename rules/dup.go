@@ -83,6 +83,10 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 		from := len(chars)
 		chars = appendPadFree(chars, it.Text)
 		text := chars[from:len(chars):len(chars)]
+		if len(text) < 2 {
+			chars = chars[:from] // no bigram: similar to nothing, by the definition
+			continue
+		}
 		h := runesHash(text)
 		if f := sameText(texts, byHash[h], text); f >= 0 {
 			idx.best[it] = dupHit{of: firsts[f], score: 1}
@@ -365,6 +369,9 @@ func rarestFirst(counts []int32, rank, byCount *[]int32) []int32 {
 // probed for a Jaccard threshold t. The small tolerance keeps rounding
 // from shortening the prefix (t·n a hair above an integer).
 func prefixLen(n int, t float64) int {
+	if n == 0 {
+		return 0 // a text of one character has no bigram, and no prefix
+	}
 	return n - int(math.Ceil(t*float64(n)-1e-9)) + 1
 }
 

@@ -105,7 +105,7 @@ func TestPrefixLen(t *testing.T) {
 		n    int
 		t    float64
 		want int
-	}{{10, 0.6, 5}, {3, 1, 1}, {5, 0.2, 5}, {7, 0.5, 4}, {1, 0.6, 1}} {
+	}{{10, 0.6, 5}, {3, 1, 1}, {5, 0.2, 5}, {7, 0.5, 4}, {1, 0.6, 1}, {0, 0.6, 0}} {
 		assert.Equal(t, c.want, prefixLen(c.n, c.t), "n=%d t=%v", c.n, c.t)
 	}
 }
@@ -237,4 +237,42 @@ func TestBigramIDsGrow(t *testing.T) {
 	again := sc.bigramIDs(10)
 	assert.Equal(t, 0, again.n)
 	assert.Equal(t, int32(7), again.get(1, 7))
+}
+
+// FuzzDupIndex compares the index with the quadratic definition on
+// arbitrary items, one per line. At most 17 items, so that no posting
+// list or candidate list reaches its bound and the answer must be exact;
+// one process runs many documents, so scratch state left by one would
+// show in the next.
+func FuzzDupIndex(f *testing.F) {
+	f.Add("加强基层医疗卫生服务能力建设\n加强基层医疗服务能力建设\n推进分级诊疗")
+	f.Add("a b c d\nabcd\n\n\xe4\xb8\nabce")
+	f.Add("完成第1项任务\n完成第2项任务\n完成第3项任务\n完成第1项任务")
+	f.Fuzz(func(t *testing.T, text string) {
+		lines := strings.Split(text, "\n")
+		if len(lines) > 17 {
+			lines = lines[:17]
+		}
+		items := make([]*UnitView, len(lines))
+		for i, l := range lines {
+			items[i] = &UnitView{Text: l, IsTask: i%5 != 4, Line: i + 1}
+		}
+		thresholds := []float64{0.3, 0.6, 1}
+		brute := bruteDuplicates(items, thresholds)
+		for _, th := range thresholds {
+			got := newDupIndex(items, th)
+			for _, it := range items {
+				if want := brute[th][it]; want != got.best[it].of {
+					t.Fatalf("threshold %v, item %d: index says %v, definition %v", th, it.Line, lineOf(got.best[it].of), lineOf(want))
+				}
+			}
+		}
+	})
+}
+
+func lineOf(u *UnitView) any {
+	if u == nil {
+		return nil
+	}
+	return u.Line
 }
