@@ -307,3 +307,28 @@ func TestWorkersChangeNothing(t *testing.T) {
 	require.Len(t, wantErrs, 2)
 	assert.Equal(t, wantErrs, gotErrs)
 }
+
+// FuzzWorkers checks arbitrary drafts with the default rules on one and on
+// three goroutines: the findings and errors must be the same.
+func FuzzWorkers(f *testing.F) {
+	f.Add(draft)
+	for _, name := range []string{"item-duplicate.txt", "punct-halfwidth.txt", "numbering-gap.txt"} {
+		if data, err := os.ReadFile(filepath.Join("..", "fixtures", "rules", name)); err == nil {
+			f.Add(string(data))
+		}
+	}
+	set, err := rules.LoadBuiltin(plancheck.DefaultRules, "rules.toml")
+	require.NoError(f, err)
+	serial, parallel := checker.New(set), checker.New(set).WithWorkers(3)
+	f.Fuzz(func(t *testing.T, text string) {
+		src, err := plan.NewSource("draft.txt", []byte(text))
+		if err != nil {
+			return // not a text (empty, binary): ReadInput's tests cover those
+		}
+		p := plan.Parse(src, &set.Vocab)
+		want, wantErrs := serial.Check(p)
+		got, gotErrs := parallel.Check(p)
+		require.Equal(t, want, got)
+		require.Equal(t, fmt.Sprint(wantErrs), fmt.Sprint(gotErrs))
+	})
+}
