@@ -20,8 +20,8 @@ import (
 // the most common; two sets whose Jaccard index is at least t share a
 // bigram among the first |x| − ⌈t·|x|⌉ + 1 of each. Only those prefixes are
 // indexed, and they are made of rare bigrams, so each item meets few
-// candidates. Identical texts are found by hashing first, whatever their
-// number.
+// candidates. Tasks with identical sets (identical texts, mostly) are
+// found by hashing, whatever their number.
 //
 // Machine-made plans (thousands of items differing only by a number) make
 // every pair similar, and an exact answer quadratic; there the search is
@@ -64,50 +64,40 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	defer sc.release()
 	idx := &dupIndex{best: map[*UnitView]dupHit{}}
 	// Every task's characters, padding left out, decoded once into one
-	// array, for the identity test and the bigrams.
-	tasks := sc.tasks[:0]
+	// array. A text of fewer than two characters has no bigram: it is
+	// similar to nothing, by the definition.
+	tasks, texts := sc.tasks[:0], sc.texts[:0]
 	size := 0
 	for _, it := range items {
 		if it.IsTask {
-			tasks = append(tasks, it)
 			size += len(it.Text)
 		}
 	}
-	sc.tasks = tasks
 	chars := slices.Grow(sc.chars[:0], size)
-	// Items with the same text as an earlier one (padding aside) are its
-	// duplicates at 1; only the first of each text takes part in the join.
-	firsts, texts := sc.firsts[:0], sc.texts[:0] // texts: of firsts
-	byHash := map[uint64][]int{}
-	for _, it := range tasks {
-		from := len(chars)
-		chars = appendPadFree(chars, it.Text)
-		text := chars[from:len(chars):len(chars)]
-		if len(text) < 2 {
-			chars = chars[:from] // no bigram: similar to nothing, by the definition
+	for _, it := range items {
+		if !it.IsTask {
 			continue
 		}
-		h := runesHash(text)
-		if f := sameText(texts, byHash[h], text); f >= 0 {
-			idx.best[it] = dupHit{of: firsts[f], score: 1}
+		from := len(chars)
+		chars = appendPadFree(chars, it.Text)
+		if len(chars)-from < 2 {
 			chars = chars[:from]
 			continue
 		}
-		byHash[h] = append(byHash[h], len(firsts))
-		firsts = append(firsts, it)
-		texts = append(texts, text)
+		tasks = append(tasks, it)
+		texts = append(texts, chars[from:len(chars):len(chars)])
 	}
-	sc.chars, sc.firsts, sc.texts = chars, firsts, texts
-	// Each item's distinct bigrams, numbered in order of first appearance,
-	// with the count of items each occurs in; then renumbered by rank,
+	sc.tasks, sc.texts, sc.chars = tasks, texts, chars
+	// Each task's distinct bigrams, numbered in order of first appearance,
+	// with the count of tasks each occurs in; then renumbered by rank,
 	// rarest first (a counting sort, stable, so the same on every run).
 	// Sorted ranks serve both as the prefix order and for the Jaccard
 	// index, and postings are a slice. All sets share one backing array,
 	// sized by the characters (an upper bound on bigrams).
 	arena := slices.Grow(sc.arena[:0], len(chars))
-	sets := slices.Grow(sc.sets[:0], len(firsts))[:len(firsts)]
+	all := slices.Grow(sc.all[:0], len(texts))[:len(texts)]
 	id := sc.bigramIDs(len(chars))
-	df, counted := sc.df[:0], sc.counted[:0] // per bigram: items, and the last item counted (+1)
+	df, counted := sc.df[:0], sc.counted[:0] // per bigram: tasks, and the last task counted (+1)
 	for i, text := range texts {
 		start := len(arena)
 		for k := 1; k < len(text); k++ {
@@ -122,10 +112,27 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 				arena = append(arena, n)
 			}
 		}
-		sets[i] = arena[start:len(arena):len(arena)]
+		all[i] = arena[start:len(arena):len(arena)]
 	}
-	sc.arena, sc.sets, sc.df, sc.counted = arena, sets, df, counted
-	sc.sortByRank(sets, df)
+	sc.arena, sc.all, sc.df, sc.counted = arena, all, df, counted
+	sc.sortByRank(all, df)
+	// A task whose set equals an earlier one's (the same text, or one
+	// repeating the same bigrams) has similarity 1 with it, the most there
+	// is: its answer is the first task with that set. Only the first of
+	// each set takes part in the join, however many repeat it.
+	firsts, sets := sc.firsts[:0], sc.sets[:0]
+	bySet := map[uint64][]int{}
+	for i, set := range all {
+		h := setHash(set)
+		if f := sameSet(sets, bySet[h], set); f >= 0 {
+			idx.best[tasks[i]] = dupHit{of: firsts[f], score: 1}
+			continue
+		}
+		bySet[h] = append(bySet[h], len(firsts))
+		firsts = append(firsts, tasks[i])
+		sets = append(sets, set)
+	}
+	sc.firsts, sc.sets = firsts, sets
 	// Postings in one array: bigram g's are posted[start[g]:end[g]], filled
 	// item by item, so that they hold the earlier items only.
 	start := zeroed(&sc.start, len(df)+1)
@@ -221,7 +228,7 @@ type dupScratch struct {
 	tasks, firsts []*UnitView
 	chars         []rune
 	texts         [][]rune
-	sets          [][]int32
+	all, sets     [][]int32
 	ids           bigramIDs
 	arena, df, counted, start, posted, end, postedAt, shared, cands,
 	rank, first, holders, next, filled, byCount []int32
@@ -235,6 +242,7 @@ func (sc *dupScratch) release() {
 	clear(sc.tasks)
 	clear(sc.firsts)
 	clear(sc.texts)
+	clear(sc.all)
 	clear(sc.sets)
 	dupScratchPool.Put(sc)
 }
@@ -416,20 +424,20 @@ func appendPadFree(dst []rune, s string) []rune {
 	return dst
 }
 
-// runesHash is the FNV-1a hash of rs.
-func runesHash(rs []rune) uint64 {
+// setHash is the FNV-1a hash of a set of bigram ranks.
+func setHash(set []int32) uint64 {
 	h := uint64(14695981039346656037)
-	for _, r := range rs {
-		h = (h ^ uint64(r)) * 1099511628211
+	for _, g := range set {
+		h = (h ^ uint64(g)) * 1099511628211
 	}
 	return h
 }
 
-// sameText returns the one of candidates (indexes into texts) whose text
-// is text, or -1.
-func sameText(texts [][]rune, candidates []int, text []rune) int {
+// sameSet returns the one of candidates (indexes into sets) whose set is
+// set, or -1.
+func sameSet(sets [][]int32, candidates []int, set []int32) int {
 	for _, c := range candidates {
-		if slices.Equal(texts[c], text) {
+		if slices.Equal(sets[c], set) {
 			return c
 		}
 	}

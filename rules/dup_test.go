@@ -207,9 +207,19 @@ func TestPadFreeText(t *testing.T) {
 	}{{"加强 管理", "加强管理", true}, {"　加强管理 ", "加强管理", true}, {"加强管理", "加强管", false}, {"", "  ", true}, {"甲", "乙", false}} {
 		a, b := appendPadFree(nil, c.a), appendPadFree(nil, c.b)
 		assert.Equal(t, c.want, slices.Equal(a, b), "%q %q", c.a, c.b)
-		assert.Equal(t, c.want, runesHash(a) == runesHash(b), "%q %q", c.a, c.b)
-		assert.Equal(t, c.want, sameText([][]rune{a}, []int{0}, b) == 0, "%q %q", c.a, c.b)
 	}
+}
+
+func TestSameSet(t *testing.T) {
+	sets := [][]int32{{1, 2, 3}, {1, 2}, {4}}
+	for _, c := range []struct {
+		set  []int32
+		want int
+	}{{[]int32{1, 2}, 1}, {[]int32{1, 2, 3}, 0}, {[]int32{2, 1}, -1}, {[]int32{4, 5}, -1}} {
+		assert.Equal(t, c.want, sameSet(sets, []int{0, 1, 2}, c.set), "%v", c.set)
+	}
+	assert.Equal(t, setHash([]int32{1, 2}), setHash(sets[1]))
+	assert.NotEqual(t, setHash([]int32{1, 2}), setHash([]int32{2, 1}))
 }
 
 // TestBigramIDsGrow numbers more bigrams than the table is first made for:
