@@ -155,10 +155,7 @@ func newDupIndex(items []*UnitView, t float64) *dupIndex {
 	shared := zeroed(&sc.shared, len(firsts))
 	cands := sc.cands[:0]
 	for i, it := range firsts {
-		n := len(sets[i])
-		if n == 0 {
-			continue
-		}
+		n := len(sets[i]) // at least 1: texts have two characters or more
 		prefix := sets[i][:prefixLen(n, t)]
 		best, bestJ := dupHit{}, -1
 		cands = cands[:0]
