@@ -26,16 +26,7 @@ func BenchmarkCheckCorpus(b *testing.B) {
 	}
 	for _, jobs := range []int{1, 2} {
 		b.Run("jobs="+strconv.Itoa(jobs), func(b *testing.B) {
-			args := append([]string{"plancheck", "check", "--format", "json", "--jobs", strconv.Itoa(jobs)}, files...)
-			var out, errOut bytes.Buffer
-			b.SetBytes(size)
-			for b.Loop() {
-				out.Reset()
-				errOut.Reset()
-				if code := run(args, strings.NewReader(""), &out, &errOut); code == exitError {
-					b.Fatal(errOut.String())
-				}
-			}
+			benchRun(b, size, append([]string{"plancheck", "check", "--format", "json", "--fail-on", "never", "--jobs", strconv.Itoa(jobs)}, files...))
 		})
 	}
 }
@@ -59,17 +50,7 @@ func BenchmarkCheckBig(b *testing.B) {
 	if err := os.WriteFile(big, bytes.Repeat(one, 100), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	args := []string{"plancheck", "check", "--format", "json", "--fail-on", "never", big}
-	var out, errOut bytes.Buffer
-	b.SetBytes(int64(len(one) * 100))
-	b.ReportAllocs()
-	for b.Loop() {
-		out.Reset()
-		errOut.Reset()
-		if code := run(args, strings.NewReader(""), &out, &errOut); code != exitOK {
-			b.Fatal(errOut.String())
-		}
-	}
+	benchRun(b, int64(len(one)*100), []string{"plancheck", "check", "--format", "json", "--fail-on", "never", big})
 }
 
 // BenchmarkCheckMany is the many-files target of issue 8 scaled down:
@@ -94,7 +75,12 @@ func BenchmarkCheckMany(b *testing.B) {
 			size += int64(len(data))
 		}
 	}
-	args := []string{"plancheck", "check", "--format", "json", "--fail-on", "never", "--jobs", "2", dir}
+	benchRun(b, size, []string{"plancheck", "check", "--format", "json", "--fail-on", "never", "--jobs", "2", dir})
+}
+
+// benchRun runs the command line args in process for each iteration,
+// reporting size bytes per run; any exit but 0 fails the benchmark.
+func benchRun(b *testing.B, size int64, args []string) {
 	var out, errOut bytes.Buffer
 	b.SetBytes(size)
 	b.ReportAllocs()
