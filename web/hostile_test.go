@@ -159,7 +159,7 @@ func TestErrorPage(t *testing.T) {
 // TestBusy: with every slot taken, a request waits QueueWait and gets
 // 503; once the slot is free, requests succeed again.
 func TestBusy(t *testing.T) {
-	_, ts := newServer(t, Config{MaxConcurrent: 1, QueueWait: 100 * time.Millisecond})
+	srv, ts := newServer(t, Config{MaxConcurrent: 1, QueueWait: 100 * time.Millisecond})
 	draft := readFile(t, draftPath)
 
 	// The first request holds the only slot while its body trickles in.
@@ -179,6 +179,9 @@ func TestBusy(t *testing.T) {
 	}()
 	_, err := pw.Write(b.Bytes()[:100])
 	require.NoError(t, err)
+	// The second request must come once the first holds the slot, not
+	// race it there (on a busy machine it sometimes won).
+	require.Eventually(t, func() bool { return len(srv.sem) == 1 }, 10*time.Second, time.Millisecond)
 
 	start := time.Now()
 	b2, ct2 := form(t, []formFile{{"draft", "draft.txt", draft}}, nil)
